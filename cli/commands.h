@@ -1,0 +1,16 @@
+// File: cli/commands.h
+//
+// The entry point of each subcommand, one per cli/<name>_command.cc. Each takes
+// the positional arguments left after flag parsing and returns an exit code
+// (cli/subcommand.h).
+#ifndef SYNCTRACE_CLI_COMMANDS_H_
+#define SYNCTRACE_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace synctrace {
+
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_CLI_COMMANDS_H_

@@ -1,0 +1,64 @@
+// File: decoder/packet_decoder.h
+//
+// Turns the packets of ONE direction of a sync socket into messages, exactly as
+// runc's reader pairs them: a JSON packet with flags bit 0 waits for the next
+// packet, which must be the fd packet (name as data, one SCM_RIGHTS fd).
+//
+//   state kIdle --JSON, flags&1--> kAwaitingFd --fd packet--> message done
+//        ^  |                          |
+//        |  +--JSON, no flag: message done
+//        +---- next JSON instead of the fd packet: kFdPacketMissing, both decoded
+//
+// Never throws, never crashes: every malformed input becomes a message (or a raw
+// packet) with named anomalies.
+//
+// Example:
+//   PacketDecoder decoder;
+//   for (SyncMessage& m : decoder.Feed(packet)) Print(m.String());
+//   for (SyncMessage& m : decoder.Finish()) ...;  // at end of stream
+#ifndef SYNCTRACE_DECODER_PACKET_DECODER_H_
+#define SYNCTRACE_DECODER_PACKET_DECODER_H_
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "decoder/sync_message.h"
+#include "decoder/wire_packet.h"
+
+namespace synctrace {
+
+// Decodes one JSON packet (no fd pairing). Fills type, flags, arg and the
+// per-packet anomalies. Reusable parser state lives in JsonPacketParser.
+class JsonPacketParser {
+ public:
+  JsonPacketParser();
+  ~JsonPacketParser();
+  JsonPacketParser(const JsonPacketParser&) = delete;
+  JsonPacketParser& operator=(const JsonPacketParser&) = delete;
+
+  SyncMessage Parse(std::string_view packet);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class PacketDecoder {
+ public:
+  // Feeds one packet; returns the messages it completes (zero, one or two).
+  std::vector<SyncMessage> Feed(WirePacket packet);
+  // End of stream: returns a message still waiting for its fd packet, flagged.
+  std::vector<SyncMessage> Finish();
+  // True while a flags:0b1 message waits for its fd packet.
+  bool AwaitingFdPacket() const { return pending_.has_value(); }
+
+ private:
+  JsonPacketParser parser_;
+  std::optional<SyncMessage> pending_;
+};
+
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_DECODER_PACKET_DECODER_H_
