@@ -11,7 +11,8 @@
 // to the sinks as one EventKind::kEventsDropped event once the queue drains.
 //
 // Example:
-//   Trace trace({&text_sink, &json_sink});
+//   int64_t start = MonotonicNowNs();
+//   Trace trace({&text_sink, &json_sink}, start);
 //   int s = trace.StartSession(info);                  // "s1"
 //   trace.OnPacket(s, Direction::kChildToParent, std::move(packet), mono_ns);
 //   trace.EndSession(s, "both directions closed");
@@ -35,8 +36,9 @@ int64_t MonotonicNowNs();
 
 class Trace {
  public:
-  // Sinks must outlive the Trace. queue_capacity bounds undelivered items.
-  explicit Trace(std::vector<EventSink*> sinks, size_t queue_capacity = 1 << 16);
+  // Sinks must outlive the Trace. start_mono_ns is time zero (the same value
+  // given to OpenOutputs). queue_capacity bounds undelivered items.
+  Trace(std::vector<EventSink*> sinks, int64_t start_mono_ns, size_t queue_capacity = 1 << 16);
   ~Trace();  // Close()s if not yet closed.
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;

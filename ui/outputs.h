@@ -31,15 +31,18 @@ struct OutputOptions {
   bool allow_tui = true;       // false: never the TUI (e.g. the runtime wrapper)
 };
 
+class Tui;
+
 class Outputs {
  public:
   std::vector<EventSink*> sinks() const;
-  bool uses_tui() const;
-  // ... owned sinks
+  // The TUI among the sinks, or nullptr (see ui/tui.h for how to run it).
+  Tui* tui() const { return tui_; }
+
  private:
   friend absl::StatusOr<Outputs> OpenOutputs(const OutputOptions&, int64_t);
   std::vector<std::unique_ptr<EventSink>> owned_;
-  bool tui_ = false;
+  Tui* tui_ = nullptr;
 };
 
 absl::StatusOr<Outputs> OpenOutputs(const OutputOptions& options, int64_t start_mono_ns);
