@@ -1,0 +1,57 @@
+// File: tracer/packet_io.h
+//
+// One SOCK_SEQPACKET packet in or out, with its SCM_RIGHTS fds, never truncated.
+//
+// ReceivePacket sizes the next packet with recv(MSG_PEEK|MSG_TRUNC), then reads
+// it whole with recvmsg(MSG_CMSG_CLOEXEC) and a control buffer for the kernel's
+// maximum of fds in one message (SCM_MAX_FD = 253). MSG_CTRUNC is reported.
+// SendPacket writes the bytes and all fds in ONE sendmsg; when the packet is
+// larger than the socket's send buffer allows, it raises SO_SNDBUF (or
+// SO_SNDBUFFORCE) instead of failing. Both are non-blocking (MSG_DONTWAIT),
+// retry EINTR, and return -errno on failure (-EAGAIN: try again when polled).
+//
+// Example:
+//   ReceivedPacket p;
+//   ssize_t n = ReceivePacket(from, &p);       // bytes, or -EAGAIN / -errno
+//   if (n >= 0) n = SendPacket(to, p.data, p.fds);
+//   // p.fds close themselves when p goes away
+#ifndef SYNCTRACE_TRACER_PACKET_IO_H_
+#define SYNCTRACE_TRACER_PACKET_IO_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tracer/unique_fd.h"
+
+namespace synctrace {
+
+// The kernel's limit of fds in one SCM_RIGHTS message (include/net/scm.h).
+inline constexpr int kMaxFdsPerMessage = 253;
+
+struct ReceivedPacket {
+  std::string data;
+  std::vector<UniqueFd> fds;       // synctrace's copies, CLOEXEC
+  bool control_truncated = false;  // MSG_CTRUNC: the kernel dropped control data
+  bool had_control = false;        // any control message arrived (tells a
+                                   // 0-byte packet with fds from an EOF)
+};
+
+// Reads the next packet of `fd` into *packet (replacing its contents).
+// Returns the packet's size (0 for an empty packet or EOF: the caller tells
+// them apart), or -errno (-EAGAIN when nothing is queued).
+ssize_t ReceivePacket(int fd, ReceivedPacket* packet);
+
+// Sends `data` with `fds` (may be empty) as one packet. Returns data.size() or
+// -errno (-EAGAIN: the peer's queue is full; -EPIPE: the peer cannot receive).
+ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& fds);
+
+// Bytes queued in `fd`'s receive queue (SIOCINQ; summed over all packets of a
+// SOCK_SEQPACKET socket), or -errno.
+ssize_t QueuedBytes(int fd);
+
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_TRACER_PACKET_IO_H_
