@@ -7,10 +7,12 @@
 // Example:
 //   Anomaly a = MakeAnomaly(AnomalyCode::kInvalidJson, "expected ':' at byte 9");
 //   AnomalyName(a.code)  // "invalid-json"
-//   a.Explain()          // "packet is not valid JSON (expected ':' at byte 9); runc fails with ..."
+//   a.Explain()          // "packet is not valid JSON, runc's reader fails (unmarshal sync
+//                        //  failed): expected ':' at byte 9"
 #ifndef SYNCTRACE_DECODER_ANOMALY_H_
 #define SYNCTRACE_DECODER_ANOMALY_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -50,9 +52,35 @@ enum class AnomalyCode : uint8_t {
   kNotAllowedInExec,     // a type that a setns (exec) conversation never has
   // Tracer.
   kEventsDropped,        // the observer fell behind; events were not shown
+  // Added later (kept at the end so the values above do not move).
+  kMissingFile,          // a type that needs a file (procMountFd) came without flags:0b1
+  kUnexpectedFile,       // flags:0b1 on a type that takes no file
+};
+
+// Every code, in declaration order (for tests, legends and filters).
+inline constexpr AnomalyCode kAllAnomalyCodes[] = {
+    AnomalyCode::kEmptyPacket,       AnomalyCode::kInvalidJson,
+    AnomalyCode::kNotObject,         AnomalyCode::kTrailingBytes,
+    AnomalyCode::kInvalidUtf8,       AnomalyCode::kMissingType,
+    AnomalyCode::kTypeNotString,     AnomalyCode::kUnknownType,
+    AnomalyCode::kBadFlags,          AnomalyCode::kUnknownFlagBits,
+    AnomalyCode::kDuplicateKey,      AnomalyCode::kKeyCase,
+    AnomalyCode::kUnknownField,      AnomalyCode::kUnexpectedArg,
+    AnomalyCode::kMissingArg,        AnomalyCode::kBadErrorPayload,
+    AnomalyCode::kFdPacketMissing,   AnomalyCode::kUnannouncedFdPacket,
+    AnomalyCode::kFdPacketNoFd,      AnomalyCode::kFdPacketManyFds,
+    AnomalyCode::kControlTruncated,  AnomalyCode::kFdsOnJsonPacket,
+    AnomalyCode::kEofBeforeFdPacket, AnomalyCode::kWrongSender,
+    AnomalyCode::kUnexpectedReply,   AnomalyCode::kRequestOverlap,
+    AnomalyCode::kUnansweredRequest, AnomalyCode::kNotAllowedInExec,
+    AnomalyCode::kEventsDropped,     AnomalyCode::kMissingFile,
+    AnomalyCode::kUnexpectedFile,
 };
 
 std::string_view AnomalyName(AnomalyCode code);
+
+// The code named `name` ("invalid-json"); false when no code has that name.
+bool AnomalyCodeFromName(std::string_view name, AnomalyCode* code);
 
 // What the anomaly means, in a sentence (without the per-case detail).
 std::string_view AnomalyMeaning(AnomalyCode code);
@@ -61,7 +89,8 @@ struct Anomaly {
   AnomalyCode code;
   std::string detail;  // the specifics of this case; may be empty
 
-  // One line: "<meaning>: <detail>" (or just the meaning).
+  // One line: "<meaning>: <detail>" (or just the meaning). Control characters
+  // in the detail (it may quote peer data) are escaped, so it never breaks a line.
   std::string Explain() const;
 };
 

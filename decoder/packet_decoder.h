@@ -9,6 +9,12 @@
 //        |  +--JSON, no flag: message done
 //        +---- next JSON instead of the fd packet: kFdPacketMissing, both decoded
 //
+// In kAwaitingFd the next packet with fds (or MSG_CTRUNC) is the fd packet. One
+// without fds is the fd packet too (kFdPacketNoFd) unless it parses as a JSON
+// object with a "type" (then kFdPacketMissing). In kIdle a packet with fds is an
+// unannounced fd packet (a raw packet), or, when it is a JSON message, that
+// message with kFdsOnJsonPacket and the fds in stray_fds.
+//
 // Never throws, never crashes: every malformed input becomes a message (or a raw
 // packet) with named anomalies.
 //
@@ -39,14 +45,26 @@ class JsonPacketParser {
   JsonPacketParser& operator=(const JsonPacketParser&) = delete;
 
   SyncMessage Parse(std::string_view packet);
+  // The same, reusing *out's storage (no allocation once it has grown).
+  void Parse(std::string_view packet, SyncMessage* out);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
+struct PacketDecoderOptions {
+  // false: packets come without their fd packets (e.g. `synctrace decode` reads
+  // JSON lines), so a flags:0b1 message is complete as it is: no file, and no
+  // fd-packet anomaly.
+  bool expect_fd_packets = true;
+};
+
 class PacketDecoder {
  public:
+  PacketDecoder() = default;
+  explicit PacketDecoder(PacketDecoderOptions options) : options_(options) {}
+
   // Feeds one packet; returns the messages it completes (zero, one or two).
   std::vector<SyncMessage> Feed(WirePacket packet);
   // End of stream: returns a message still waiting for its fd packet, flagged.
@@ -55,6 +73,10 @@ class PacketDecoder {
   bool AwaitingFdPacket() const { return pending_.has_value(); }
 
  private:
+  void CompleteWithFdPacket(WirePacket& packet, std::vector<SyncMessage>* out);
+  void DecodeIdle(WirePacket& packet, std::vector<SyncMessage>* out);
+
+  PacketDecoderOptions options_;
   JsonPacketParser parser_;
   std::optional<SyncMessage> pending_;
 };

@@ -61,7 +61,21 @@ struct SyncMessage {
   std::optional<std::string> ErrorMessage() const;
 
   bool HasAnomaly(AnomalyCode code) const;
+  void AddAnomaly(AnomalyCode code, std::string detail = {}) {
+    anomalies.push_back(MakeAnomaly(code, std::move(detail)));
+  }
+
+  // Back to the default state, keeping allocated capacity (for reuse).
+  void Clear();
 };
+
+// Go's json.Unmarshal(arg, &initError{}) as runc does for procError: true and
+// the message when it succeeds (a missing or null "message" gives ""), else
+// false and the reason in *problem.
+bool DecodeInitError(std::string_view arg, std::string* message, std::string* problem);
+
+// Appends runc's " flags:0b<binary>" rendering of `flags` (strconv.FormatInt(f, 2)).
+void AppendBinaryFlags(int64_t flags, std::string* out);
 
 }  // namespace synctrace
 

@@ -61,6 +61,7 @@ struct SyncTypeInfo {
   bool carries_file;                // normally sent with flags:0b1 and an fd
   bool allowed_in_exec;             // legal in a setns (runc exec) conversation
   std::string_view summary;         // one line for the TUI legend
+  bool may_carry_file = false;      // a file is legal (procSeccomp may bring one)
 };
 
 // The table, in protocol order.

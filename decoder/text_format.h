@@ -9,7 +9,13 @@
 //   # 0.120000 s1 session end
 //   # 0.300000 dropped 12 events: the log fell behind
 // Message lines are exactly runc's String() after the prefix; request/reply
-// pairing and latency are in the JSON log and the TUI.
+// pairing and latency are in the JSON log and the TUI. The one exception keeps
+// a message on one line: control characters that a peer put into the type, the
+// arg's whitespace or a file name are written as \n, \r, \t or \xNN (the JSON
+// log has the exact bytes).
+//   # 0.004211 s1 note: the child closed its end
+//   # 0.004211 s1 child->parent anomaly unanswered-request: ...  (anomalies of
+//     non-message events carry no direction: "# 0.004211 s1 anomaly ...")
 #ifndef SYNCTRACE_DECODER_TEXT_FORMAT_H_
 #define SYNCTRACE_DECODER_TEXT_FORMAT_H_
 
@@ -29,6 +35,9 @@ class TextFormatter {
   // then one '#' line per anomaly; or the '#' line(s) for other kinds.
   void Append(const TraceEvent& event, std::string* out) const;
   std::string Format(const TraceEvent& event) const;
+
+  // "0.004211": seconds since start, 6 decimals (negative before start).
+  std::string Seconds(int64_t mono_ns) const;
 
  private:
   int64_t start_mono_ns_;

@@ -1,0 +1,304 @@
+// Go's encoding/json and strconv rules, reproduced for the decoder (go_json.h).
+#include "decoder/go_json.h"
+
+namespace synctrace {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+bool InRange(unsigned char c, unsigned char lo, unsigned char hi) { return c >= lo && c <= hi; }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Go's getu4: the value of "\uXXXX" at the start of s, or -1.
+int ReadU4(std::string_view s) {
+  if (s.size() < 6 || s[0] != '\\' || s[1] != 'u') return -1;
+  int value = 0;
+  for (size_t i = 2; i < 6; ++i) {
+    int h = HexValue(s[i]);
+    if (h < 0) return -1;
+    value = value * 16 + h;
+  }
+  return value;
+}
+
+bool IsSurrogate(uint32_t r) { return r >= 0xD800 && r < 0xE000; }
+
+// An approximation of Go's unicode.IsPrint for runes >= 0x80: the spaces,
+// format characters, private use and non-characters that Go escapes.
+bool IsPrintNonAscii(uint32_t r) {
+  if (r < 0xA0 || r == 0xA0 || r == 0xAD) return false;
+  if (r == 0x1680 || (r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F)) return false;
+  if ((r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF) return false;
+  if ((r >= 0xE000 && r <= 0xF8FF) || (r >= 0xFFF9 && r <= 0xFFFB)) return false;
+  if ((r & 0xFFFE) == 0xFFFE || r >= 0xF0000) return false;
+  return true;
+}
+
+void AppendHexByte(unsigned char c, std::string* out) {
+  out->append("\\x");
+  out->push_back(kHex[c >> 4]);
+  out->push_back(kHex[c & 15]);
+}
+
+}  // namespace
+
+uint32_t DecodeRune(std::string_view s, size_t* length) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  *length = 1;
+  unsigned char c0 = p[0];
+  if (c0 < 0x80) return c0;
+  auto cont = [&](size_t i) { return i < n && InRange(p[i], 0x80, 0xBF); };
+  if (InRange(c0, 0xC2, 0xDF)) {
+    if (!cont(1)) return kReplacementRune;
+    *length = 2;
+    return ((c0 & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+  }
+  if (InRange(c0, 0xE0, 0xEF)) {
+    unsigned char lo = c0 == 0xE0 ? 0xA0 : 0x80;
+    unsigned char hi = c0 == 0xED ? 0x9F : 0xBF;
+    if (n < 2 || !InRange(p[1], lo, hi) || !cont(2)) return kReplacementRune;
+    *length = 3;
+    return ((c0 & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+  }
+  if (InRange(c0, 0xF0, 0xF4)) {
+    unsigned char lo = c0 == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c0 == 0xF4 ? 0x8F : 0xBF;
+    if (n < 2 || !InRange(p[1], lo, hi) || !cont(2) || !cont(3)) return kReplacementRune;
+    *length = 4;
+    return ((c0 & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
+           (p[3] & 0x3Fu);
+  }
+  return kReplacementRune;
+}
+
+void AppendRune(uint32_t r, std::string* out) {
+  if (r > 0x10FFFF || IsSurrogate(r)) r = kReplacementRune;
+  if (r < 0x80) {
+    out->push_back(static_cast<char>(r));
+  } else if (r < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
+    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  } else if (r < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  }
+}
+
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
+  *has_escape = false;
+  if (start >= s.size() || s[start] != '"') return std::string_view::npos;
+  for (size_t i = start + 1; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"') return i;
+    if (c < 0x20) return std::string_view::npos;
+    if (c != '\\') continue;
+    *has_escape = true;
+    if (++i >= s.size()) return std::string_view::npos;
+    switch (s[i]) {
+      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        break;
+      case 'u':
+        if (ReadU4(s.substr(i - 1)) < 0) return std::string_view::npos;
+        i += 4;
+        break;
+      default:
+        return std::string_view::npos;
+    }
+  }
+  return std::string_view::npos;
+}
+
+void AppendGoUnquoted(std::string_view body, std::string* out) {
+  size_t i = 0;
+  while (i < body.size()) {
+    auto c = static_cast<unsigned char>(body[i]);
+    if (c == '\\' && i + 1 < body.size()) {
+      char e = body[i + 1];
+      if (e == 'u') {
+        int r = ReadU4(body.substr(i));
+        if (r < 0) {  // not scanned as valid; keep the bytes
+          out->push_back('\\');
+          ++i;
+          continue;
+        }
+        i += 6;
+        uint32_t rune = static_cast<uint32_t>(r);
+        if (IsSurrogate(rune)) {
+          int r2 = ReadU4(body.substr(i));
+          if (rune < 0xDC00 && r2 >= 0xDC00 && r2 < 0xE000) {
+            rune = 0x10000 + ((rune - 0xD800) << 10) + (static_cast<uint32_t>(r2) - 0xDC00);
+            i += 6;
+          } else {
+            rune = kReplacementRune;
+          }
+        }
+        AppendRune(rune, out);
+        continue;
+      }
+      char decoded = e;
+      switch (e) {
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
+        case 'n': decoded = '\n'; break;
+        case 'r': decoded = '\r'; break;
+        case 't': decoded = '\t'; break;
+        default: break;  // '"', '\\', '/'
+      }
+      out->push_back(decoded);
+      i += 2;
+      continue;
+    }
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    size_t length;
+    uint32_t rune = DecodeRune(body.substr(i), &length);
+    if (rune == kReplacementRune && length == 1) {
+      AppendRune(kReplacementRune, out);
+    } else {
+      out->append(body.data() + i, length);
+    }
+    i += length;
+  }
+}
+
+size_t ScanJsonNumber(std::string_view s, bool* is_integer) {
+  *is_integer = true;
+  size_t i = 0;
+  auto digit = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (!digit(i)) return 0;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (digit(i)) ++i;
+  }
+  if (i < s.size() && s[i] == '.') {
+    *is_integer = false;
+    if (!digit(++i)) return 0;
+    while (digit(i)) ++i;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    *is_integer = false;
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digit(i)) return 0;
+    while (digit(i)) ++i;
+  }
+  return i;
+}
+
+bool ParseInt64(std::string_view s, int64_t* value) {
+  bool negative = !s.empty() && s[0] == '-';
+  size_t i = negative ? 1 : 0;
+  if (i >= s.size()) return false;
+  uint64_t limit = negative ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    uint64_t d = static_cast<uint64_t>(s[i] - '0');
+    if (v > (limit - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *value = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+  return true;
+}
+
+bool EqualFoldGo(std::string_view key, std::string_view name) {
+  size_t i = 0;
+  for (char want : name) {
+    if (i >= key.size()) return false;
+    size_t length;
+    uint32_t r = DecodeRune(key.substr(i), &length);
+    i += length;
+    if (r >= 'A' && r <= 'Z') r += 'a' - 'A';
+    if (r == 0x017F) r = 's';  // LATIN SMALL LETTER LONG S folds to s
+    if (r == 0x212A) r = 'k';  // KELVIN SIGN folds to k
+    if (r != static_cast<unsigned char>(want)) return false;
+  }
+  return i == key.size();
+}
+
+void AppendGoQuotedBody(std::string_view data, std::string* out) {
+  size_t i = 0;
+  while (i < data.size()) {
+    size_t length;
+    uint32_t r = DecodeRune(data.substr(i), &length);
+    if (r == kReplacementRune && length == 1) {
+      AppendHexByte(static_cast<unsigned char>(data[i]), out);
+    } else if (r == '"' || r == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(r));
+    } else if (r >= 0x20 && r < 0x7F) {
+      out->push_back(static_cast<char>(r));
+    } else if (r >= 0x80 && IsPrintNonAscii(r)) {
+      out->append(data.data() + i, length);
+    } else {
+      switch (r) {
+        case '\a': out->append("\\a"); break;
+        case '\b': out->append("\\b"); break;
+        case '\f': out->append("\\f"); break;
+        case '\n': out->append("\\n"); break;
+        case '\r': out->append("\\r"); break;
+        case '\t': out->append("\\t"); break;
+        case '\v': out->append("\\v"); break;
+        default:
+          if (r < 0x80) {
+            AppendHexByte(static_cast<unsigned char>(r), out);
+          } else if (r < 0x10000) {
+            out->append("\\u");
+            for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(r >> shift) & 15]);
+          } else {
+            out->append("\\U");
+            for (int shift = 28; shift >= 0; shift -= 4) out->push_back(kHex[(r >> shift) & 15]);
+          }
+      }
+    }
+    i += length;
+  }
+}
+
+bool HasControlCharacters(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) return true;
+  }
+  return false;
+}
+
+std::string EscapeControlCharacters(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out.append("\\n");
+    } else if (c == '\r') {
+      out.append("\\r");
+    } else if (c == '\t') {
+      out.append("\\t");
+    } else if (c < 0x20 || c == 0x7F) {
+      AppendHexByte(c, &out);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+}  // namespace synctrace

@@ -1,0 +1,44 @@
+// File: ui/curses_tui.h
+//
+// The ncursesw implementation of Tui (ui/tui.h): status bar, message list,
+// detail pane, help line, `?` key list, `/` filter, breakpoints. Events are
+// stored in an EventStore (ui/event_store.h) by Consume() on the pipeline
+// thread; Run() owns the terminal on the main thread and redraws at most about
+// 30 times a second, only when something changed.
+//
+// Example:
+//   std::unique_ptr<Tui> tui = MakeTerminalTui(start_ns, &why_not);  // nullptr: use text
+//   Relay relay(p, c, s, &trace, tui->gate());
+//   return tui->Run([&] { return relay_running.load(); });
+#ifndef SYNCTRACE_UI_CURSES_TUI_H_
+#define SYNCTRACE_UI_CURSES_TUI_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ui/tui.h"
+
+namespace synctrace {
+
+struct TuiOptions {
+  int64_t start_mono_ns = 0;  // time zero for the time column
+  std::string title = "live";  // shown in the status bar ("replay run.jsonl")
+  bool live = true;            // false (replay): elapsed time is the log's span
+  std::string initial_message;  // shown on the help line until the first key
+  size_t max_events = 1000000;  // the store's bound
+};
+
+// Whether this process can run the TUI: stdout (and stdin, or /dev/tty) is a
+// terminal, TERM is set and not "dumb", and the terminal can be initialised.
+// When not, *why says so (for a debug line) and the caller uses text.
+bool TerminalUsable(std::string* why);
+
+// The TUI, or nullptr when !TerminalUsable().
+std::unique_ptr<Tui> MakeTerminalTui(const TuiOptions& options, std::string* why_not = nullptr);
+// Same, for ui/outputs.cc: time zero only.
+std::unique_ptr<Tui> MakeTerminalTui(int64_t start_mono_ns, std::string* why_not = nullptr);
+
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_UI_CURSES_TUI_H_

@@ -1,0 +1,49 @@
+// File: ui/list_filter.h
+//
+// The TUI's `/` filter: space-separated terms, all of which must match.
+//   type:procHooks   the message type contains this (case-insensitive)
+//   dir:c2p|p2c      direction (also child, parent, child->parent, parent->child)
+//   s1 or session:1  the session
+//   !  or anomaly    rows with an anomaly or error
+//   anything else    text anywhere in the row or in runc's String() line
+//
+// Example:
+//   ListFilter f = ListFilter::Parse("type:mount dir:p2c /data");
+//   f.Matches(record, event, row_text)
+#ifndef SYNCTRACE_UI_LIST_FILTER_H_
+#define SYNCTRACE_UI_LIST_FILTER_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decoder/event.h"
+#include "ui/event_store.h"
+
+namespace synctrace {
+
+class ListFilter {
+ public:
+  static ListFilter Parse(std::string_view text);
+
+  bool empty() const { return text_.empty(); }
+  const std::string& text() const { return text_; }
+  // True when Matches() needs the decoded event and the row text.
+  bool needs_text() const { return !words_.empty() || !types_.empty(); }
+  // Cheap pre-check on the record alone (type/direction/session/anomaly terms).
+  bool MatchesRecord(const StoreRecord& record) const;
+  bool Matches(const StoreRecord& record, const TraceEvent& event, std::string_view row) const;
+
+ private:
+  std::string text_;
+  std::vector<std::string> types_;  // lower case
+  std::optional<Direction> direction_;
+  std::optional<int> session_;
+  bool notable_ = false;
+  std::vector<std::string> words_;  // lower case
+};
+
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_UI_LIST_FILTER_H_
