@@ -83,11 +83,7 @@ TEST(EventStoreTest, CountsSessionsPairingAndPending) {
   store.Add(reply);
   TraceEvent err = TestMessage(4, kUp, "procError", R"({"message":"boom"})", 4000);
   store.Add(err);
-  TraceEvent dropped;
-  dropped.seq = 5;
-  dropped.kind = EventKind::kEventsDropped;
-  dropped.dropped = 12;
-  store.Add(dropped);
+  store.Add(TestDroppedEvent(5, 12));
 
   EventStore::Reader r(store);
   EXPECT_TRUE(r.pending().empty());

@@ -55,6 +55,14 @@ inline TraceEvent TestSessionEvent(uint64_t seq, EventKind kind, int session, in
   return e;
 }
 
+inline TraceEvent TestDroppedEvent(uint64_t seq, uint64_t dropped) {
+  TraceEvent e;
+  e.seq = seq;
+  e.kind = EventKind::kEventsDropped;
+  e.dropped = dropped;
+  return e;
+}
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_UI_TEST_EVENTS_H_

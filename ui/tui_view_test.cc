@@ -151,11 +151,7 @@ TEST(StatusLineTest, ShowsSessionsCountsPendingAndView) {
   EventStore store;
   store.Add(TestSessionEvent(1, EventKind::kSessionStart, 1, 0, 4000, 4001));
   store.Add(TestMessage(2, kUp, "procHooks", "", 1000000));
-  TraceEvent dropped;
-  dropped.seq = 3;
-  dropped.kind = EventKind::kEventsDropped;
-  dropped.dropped = 7;
-  store.Add(dropped);
+  store.Add(TestDroppedEvent(3, 7));
   EventStore::Reader r(store);
   StatusFigures fig;
   fig.title = "live";
