@@ -1,0 +1,288 @@
+// File: tracer/fake_runc/fake_runc.cc
+//
+// A stand-in for runc, for testing `synctrace exec`: a multi-threaded parent
+// that, like runc 1.2+, makes a SOCK_SEQPACKET|SOCK_CLOEXEC socketpair, vforks
+// and execs itself as `init` with the child end at a chosen fd number and
+// _LIBCONTAINER_SYNCPIPE / _LIBCONTAINER_INITTYPE set, and then both sides
+// talk: procMountPlease/procMountFd (a real fd), procSeccomp (an fd number in
+// the child that the parent takes with pidfd_getfd)/procSeccompDone,
+// procReady/procRun, the parent's shutdown(SHUT_WR), EOF both ways. Each side
+// prints what it experienced as one line per fact, so a run with and without
+// synctrace can be compared. It can also fork an idmap-like helper that calls
+// PTRACE_TRACEME (as runc's idmapped-mount helper does) and reports the result.
+//
+// Usage:
+//   fake_runc [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
+//             [--old-runc] [--idmap-helper] [--exit STATUS] [run CONTAINER_ID]
+// Exit status: STATUS (default 0) when every conversation went as expected, 3 otherwise.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+constexpr char kMountSource[] = "/proc/self/exe";
+
+void Say(const std::string& line) {
+  std::string out = line + "\n";
+  (void)!write(STDOUT_FILENO, out.data(), out.size());
+}
+
+// One packet; "" on EOF, nullopt-like "\x01ERR" on error.
+bool ReadPacket(int fd, std::string* data, int* passed_fd) {
+  ssize_t size;
+  do {
+    size = recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC);
+  } while (size < 0 && errno == EINTR);
+  if (size <= 0) return false;
+  data->assign(static_cast<size_t>(size), '\0');
+  iovec io{data->data(), data->size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &io;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n != size) return false;
+  if (passed_fd != nullptr) {
+    *passed_fd = -1;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c != nullptr && c->cmsg_type == SCM_RIGHTS) std::memcpy(passed_fd, CMSG_DATA(c), sizeof(int));
+  }
+  return true;
+}
+
+bool WritePacket(int fd, const std::string& data, int pass_fd = -1) {
+  iovec io{const_cast<char*>(data.data()), data.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &io;
+  msg.msg_iovlen = 1;
+  if (pass_fd >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+  }
+  return sendmsg(fd, &msg, MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
+}
+
+std::string Sync(const std::string& type, const std::string& arg = "", int flags = 0) {
+  std::string out = "{\"type\":\"" + type + "\",\"flags\":" + std::to_string(flags);
+  if (!arg.empty()) out += ",\"arg\":" + arg;
+  return out + "}";
+}
+
+bool Expect(int fd, const std::string& type, std::string* packet, const char* who) {
+  if (!ReadPacket(fd, packet, nullptr)) {
+    Say(std::string(who) + ": EOF or error while waiting for " + type);
+    return false;
+  }
+  if (packet->find("\"type\":\"" + type + "\"") == std::string::npos) {
+    Say(std::string(who) + ": unexpected synchronisation flag: got " + *packet + ", expected " +
+        type);
+    return false;
+  }
+  return true;
+}
+
+std::string TracerPidLine(const char* who) {
+  FILE* f = std::fopen("/proc/self/status", "re");
+  char line[256];
+  std::string tracer = "?";
+  while (f != nullptr && std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, "TracerPid:", 10) == 0) tracer = std::to_string(std::atoi(line + 10));
+  }
+  if (f != nullptr) std::fclose(f);
+  return std::string(who) + ": TracerPid " + tracer;
+}
+
+bool SameFile(int a, const char* path) {
+  struct stat sa {}, sb {};
+  return fstat(a, &sa) == 0 && stat(path, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+// runc init's side.
+int RunInit() {
+  const char* var = std::getenv("_LIBCONTAINER_SYNCPIPE");
+  if (var == nullptr) var = std::getenv("_LIBCONTAINER_INITPIPE");  // --old-runc
+  if (var == nullptr) {
+    Say("init: no sync pipe in the environment");
+    return 1;
+  }
+  int fd = std::atoi(var);
+  const char* type = std::getenv("_LIBCONTAINER_INITTYPE");
+  Say(TracerPidLine("init"));
+  std::string packet;
+  bool ok = true;
+  if (type == nullptr || std::strcmp(type, "setns") != 0) {
+    std::string mount = std::string("{\"source\":\"") + kMountSource +
+                        "\",\"destination\":\"/mnt\",\"device\":\"bind\",\"flags\":20480}";
+    ok = ok && WritePacket(fd, Sync("procMountPlease", mount));
+    ok = ok && Expect(fd, "procMountFd", &packet, "init");
+    int mount_fd = -1;
+    std::string name;
+    ok = ok && ReadPacket(fd, &name, &mount_fd);
+    if (ok) {
+      Say(std::string("init: mount fd named ") + name + (SameFile(mount_fd, kMountSource) ? " is the source" : " is NOT the source"));
+      close(mount_fd);
+    }
+  }
+  int stand_in = static_cast<int>(syscall(SYS_memfd_create, "seccomp-stand-in", MFD_CLOEXEC));
+  ok = ok && WritePacket(fd, Sync("procSeccomp", std::to_string(stand_in)));
+  ok = ok && Expect(fd, "procSeccompDone", &packet, "init");
+  close(stand_in);
+  ok = ok && WritePacket(fd, Sync("procReady"));
+  ok = ok && Expect(fd, "procRun", &packet, "init");
+  if (ok) Say("init: got procRun");
+  ok = ok && !ReadPacket(fd, &packet, nullptr);
+  Say(ok ? "init: EOF from the parent" : "init: conversation failed");
+  close(fd);
+  return ok ? 0 : 1;
+}
+
+// runc parent's side of one conversation with the child at `fd`.
+bool RunParentSide(int fd, pid_t child, bool setns) {
+  std::string packet;
+  bool ok = true;
+  if (!setns) {
+    ok = ok && Expect(fd, "procMountPlease", &packet, "parent");
+    int mount_fd = open(kMountSource, O_PATH | O_CLOEXEC);
+    ok = ok && WritePacket(fd, Sync("procMountFd", "{\"type\":\"plain-open\"}", 1));
+    ok = ok && WritePacket(fd, kMountSource, mount_fd);
+    if (mount_fd >= 0) close(mount_fd);
+  }
+  ok = ok && Expect(fd, "procSeccomp", &packet, "parent");
+  if (ok) {
+    size_t colon = packet.find("\"arg\":");
+    int child_fd = colon == std::string::npos ? -1 : std::atoi(packet.c_str() + colon + 6);
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
+    int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, child_fd, 0));
+    char link[256] = {};
+    std::string path = "/proc/self/fd/" + std::to_string(copy);
+    (void)!readlink(path.c_str(), link, sizeof link - 1);
+    Say(std::string("parent: seccomp fd from the child is ") + link);
+    if (copy >= 0) close(copy);
+    if (pidfd >= 0) close(pidfd);
+  }
+  ok = ok && WritePacket(fd, Sync("procSeccompDone"));
+  ok = ok && Expect(fd, "procReady", &packet, "parent");
+  ok = ok && WritePacket(fd, Sync("procRun"));
+  shutdown(fd, SHUT_WR);
+  ok = ok && !ReadPacket(fd, &packet, nullptr);
+  Say(ok ? "parent: EOF from the child" : "parent: conversation failed");
+  return ok;
+}
+
+// Starts `self init` with its end of a fresh sync socketpair at fd `sync_fd`,
+// vfork-style (the parent resumes once the child has exec'd), then talks.
+bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool old_runc) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return false;
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) env_strings.push_back(*e);
+  env_strings.push_back(std::string(old_runc ? "_LIBCONTAINER_INITPIPE=" : "_LIBCONTAINER_SYNCPIPE=") +
+                        std::to_string(sync_fd));
+  env_strings.push_back("_LIBCONTAINER_INITTYPE=" + init_type);
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  char init_arg[] = "init";
+  char* argv[] = {const_cast<char*>(self), init_arg, nullptr};
+  int child_end = fds[0];
+
+  pid_t child = vfork();
+  if (child == 0) {
+    if (child_end == sync_fd) {
+      fcntl(sync_fd, F_SETFD, 0);
+    } else if (dup2(child_end, sync_fd) < 0) {
+      _exit(126);
+    }
+    execve(self, argv, envp.data());
+    _exit(127);
+  }
+  close(fds[0]);
+  if (child < 0) {
+    close(fds[1]);
+    return false;
+  }
+  bool ok = RunParentSide(fds[1], child, init_type == "setns");
+  close(fds[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  Say("parent: init exited with " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+  return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// Like runc's idmapped-mount helper: a forked child that calls PTRACE_TRACEME.
+bool RunIdmapHelper() {
+  pid_t child = fork();
+  if (child == 0) {
+    bool traceme = ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) == 0;
+    int err = errno;
+    Say(std::string("helper: PTRACE_TRACEME ") + (traceme ? "succeeded" : std::string("failed: ") + std::strerror(err)));
+    _exit(traceme ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "init") == 0) return RunInit();
+  int inits = 1, threads = 3, sync_fd = 4, exit_status = 0;
+  std::string init_type = "standard";
+  bool old_runc = false, idmap_helper = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--inits") inits = std::atoi(next());
+    else if (a == "--threads") threads = std::atoi(next());
+    else if (a == "--sync-fd") sync_fd = std::atoi(next());
+    else if (a == "--init-type") init_type = next();
+    else if (a == "--exit") exit_status = std::atoi(next());
+    else if (a == "--old-runc") old_runc = true;
+    else if (a == "--idmap-helper") idmap_helper = true;
+  }
+  // Idle threads, so the parent is multi-threaded like Go's runtime.
+  std::atomic<bool> done{false};
+  std::vector<std::thread> idle;
+  for (int t = 0; t < threads; ++t) {
+    idle.emplace_back([&done] {
+      while (!done.load()) usleep(1000);
+    });
+  }
+  bool ok = true;
+  if (idmap_helper) ok = RunIdmapHelper() && ok;
+  for (int i = 0; i < inits; ++i) ok = StartInit("/proc/self/exe", sync_fd, init_type, old_runc) && ok;
+  done = true;
+  for (std::thread& t : idle) t.join();
+  return ok ? exit_status : 3;
+}

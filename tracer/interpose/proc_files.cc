@@ -1,0 +1,201 @@
+// Readers of /proc/PID/...; see proc_files.h.
+#include "tracer/interpose/proc_files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <algorithm>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace synctrace {
+namespace {
+
+absl::Status ProcError(const std::string& path, int err) {
+  return absl::Status(err == ENOENT || err == ESRCH ? absl::StatusCode::kNotFound
+                                                    : absl::StatusCode::kUnavailable,
+                      absl::StrCat("reading ", path, ": ", std::strerror(err)));
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ProcError(path, errno);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return ProcError(path, err);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+std::vector<std::string> SplitNul(const std::string& data) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < data.size()) {
+    size_t end = data.find('\0', start);
+    if (end == std::string::npos) end = data.size();
+    out.push_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The value of "Key:\t..." in a /proc status-like text, or nullopt.
+std::optional<std::string> FieldOf(const std::string& text, absl::string_view key) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::ConsumePrefix(&line, key) && absl::ConsumePrefix(&line, ":")) {
+      return std::string(absl::StripAsciiWhitespace(line));
+    }
+  }
+  return std::nullopt;
+}
+
+pid_t StatusNumber(pid_t pid, absl::string_view key) {
+  absl::StatusOr<std::string> text = ReadWholeFile(absl::StrCat("/proc/", pid, "/status"));
+  if (!text.ok()) return -1;
+  std::optional<std::string> value = FieldOf(*text, key);
+  int number = -1;
+  if (!value || !absl::SimpleAtoi(*value, &number)) return -1;
+  return number;
+}
+
+// "socket:[1234]" -> 1234.
+std::optional<uint64_t> ParseSocketTarget(absl::string_view target) {
+  if (!absl::ConsumePrefix(&target, "socket:[") || !absl::ConsumeSuffix(&target, "]")) {
+    return std::nullopt;
+  }
+  uint64_t inode = 0;
+  if (!absl::SimpleAtoi(target, &inode)) return std::nullopt;
+  return inode;
+}
+
+std::vector<int> OpenFdNumbers(pid_t pid) {
+  std::vector<int> fds;
+  std::string path = absl::StrCat("/proc/", pid, "/fd");
+  DIR* dir = opendir(path.c_str());
+  if (dir == nullptr) return fds;
+  while (dirent* entry = readdir(dir)) {
+    int fd = -1;
+    if (absl::SimpleAtoi(entry->d_name, &fd)) fds.push_back(fd);
+  }
+  closedir(dir);
+  std::sort(fds.begin(), fds.end());
+  return fds;
+}
+
+}  // namespace
+
+std::optional<std::string> ProcEnviron::Get(const std::string& key) const {
+  std::string prefix = key + "=";
+  for (const std::string& entry : entries) {
+    if (entry.compare(0, prefix.size(), prefix) == 0) return entry.substr(prefix.size());
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<ProcEnviron> ReadEnviron(pid_t pid) {
+  absl::StatusOr<std::string> data = ReadWholeFile(absl::StrCat("/proc/", pid, "/environ"));
+  if (!data.ok()) return data.status();
+  return ProcEnviron{SplitNul(*data)};
+}
+
+absl::StatusOr<std::vector<std::string>> ReadCmdline(pid_t pid) {
+  absl::StatusOr<std::string> data = ReadWholeFile(absl::StrCat("/proc/", pid, "/cmdline"));
+  if (!data.ok()) return data.status();
+  return SplitNul(*data);
+}
+
+absl::StatusOr<std::string> FdTarget(pid_t pid, int fd) {
+  std::string path = absl::StrCat("/proc/", pid, "/fd/", fd);
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  if (n < 0) return ProcError(path, errno);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+absl::StatusOr<uint64_t> SocketInode(pid_t pid, int fd) {
+  absl::StatusOr<std::string> target = FdTarget(pid, fd);
+  if (!target.ok()) return target.status();
+  std::optional<uint64_t> inode = ParseSocketTarget(*target);
+  if (!inode) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("fd ", fd, " of pid ", pid, " is not a socket (", *target, ")"));
+  }
+  return *inode;
+}
+
+absl::StatusOr<int> FdInfoFlags(pid_t pid, int fd) {
+  std::string path = absl::StrCat("/proc/", pid, "/fdinfo/", fd);
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  std::optional<std::string> value = FieldOf(*text, "flags");
+  if (!value) return absl::DataLossError(absl::StrCat(path, " has no flags: line"));
+  char* end = nullptr;
+  long flags = std::strtol(value->c_str(), &end, 8);
+  if (end == value->c_str()) return absl::DataLossError(absl::StrCat(path, ": bad flags"));
+  return static_cast<int>(flags);
+}
+
+absl::StatusOr<std::vector<int>> FdsOfSocket(pid_t pid, uint64_t inode) {
+  if (access(absl::StrCat("/proc/", pid, "/fd").c_str(), R_OK) != 0) {
+    return ProcError(absl::StrCat("/proc/", pid, "/fd"), errno);
+  }
+  std::vector<int> found;
+  for (int fd : OpenFdNumbers(pid)) {
+    absl::StatusOr<std::string> target = FdTarget(pid, fd);
+    if (!target.ok()) continue;  // closed meanwhile
+    std::optional<uint64_t> ino = ParseSocketTarget(*target);
+    if (ino && *ino == inode) found.push_back(fd);
+  }
+  return found;
+}
+
+bool EpollWatchesInode(pid_t pid, uint64_t inode) {
+  std::string wanted = absl::StrCat("ino:", absl::Hex(inode));
+  for (int fd : OpenFdNumbers(pid)) {
+    absl::StatusOr<std::string> target = FdTarget(pid, fd);
+    if (!target.ok() || *target != "anon_inode:[eventpoll]") continue;
+    absl::StatusOr<std::string> info = ReadWholeFile(absl::StrCat("/proc/", pid, "/fdinfo/", fd));
+    if (!info.ok()) continue;
+    for (absl::string_view line : absl::StrSplit(*info, '\n')) {
+      if (!absl::StartsWith(line, "tfd:")) continue;
+      for (absl::string_view field : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+        if (field == wanted) return true;
+      }
+    }
+  }
+  return false;
+}
+
+pid_t TracerPidOf(pid_t pid) { return StatusNumber(pid, "TracerPid"); }
+
+pid_t TgidOf(pid_t pid) { return StatusNumber(pid, "Tgid"); }
+
+std::string JoinCommandLine(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& arg : argv) {
+    if (!out.empty()) out += ' ';
+    out += arg;
+  }
+  return out;
+}
+
+}  // namespace synctrace

@@ -1,0 +1,55 @@
+// File: tracer/interpose/proc_files.h
+//
+// Small readers of /proc/PID/... used by the interposition: a process's
+// environment and command line, what one of its fds is (socket inode, fdinfo
+// flags), and which of its fds hold a given socket. All reads are one-shot and
+// may fail when the process is gone; errors say which file could not be read.
+//
+// Example:
+//   absl::StatusOr<ProcEnviron> env = ReadEnviron(child_pid);
+//   std::optional<std::string> n = env->Get("_LIBCONTAINER_SYNCPIPE");
+//   absl::StatusOr<uint64_t> ino = SocketInode(child_pid, 5);
+#ifndef SYNCTRACE_TRACER_INTERPOSE_PROC_FILES_H_
+#define SYNCTRACE_TRACER_INTERPOSE_PROC_FILES_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace synctrace {
+
+// NUL-separated KEY=VALUE entries of /proc/PID/environ.
+struct ProcEnviron {
+  std::vector<std::string> entries;
+  std::optional<std::string> Get(const std::string& key) const;
+};
+
+absl::StatusOr<ProcEnviron> ReadEnviron(pid_t pid);
+// argv of /proc/PID/cmdline.
+absl::StatusOr<std::vector<std::string>> ReadCmdline(pid_t pid);
+// readlink /proc/PID/fd/FD, e.g. "socket:[1234]" or "anon_inode:seccomp notify".
+absl::StatusOr<std::string> FdTarget(pid_t pid, int fd);
+// The inode of the socket at PID's fd FD (error when it is not a socket).
+absl::StatusOr<uint64_t> SocketInode(pid_t pid, int fd);
+// The "flags:" field of /proc/PID/fdinfo/FD (octal; includes O_CLOEXEC).
+absl::StatusOr<int> FdInfoFlags(pid_t pid, int fd);
+// The fds of PID whose target is "socket:[INODE]", in increasing order.
+absl::StatusOr<std::vector<int>> FdsOfSocket(pid_t pid, uint64_t inode);
+// True when one of PID's epoll fds watches an fd whose inode is INODE
+// (from the "tfd: ... ino:" lines of the epoll fds' fdinfo).
+bool EpollWatchesInode(pid_t pid, uint64_t inode);
+// The TracerPid of /proc/PID/status (0: untraced), or -1 when unreadable.
+pid_t TracerPidOf(pid_t pid);
+// The Tgid of /proc/PID/status, or -1 when unreadable.
+pid_t TgidOf(pid_t pid);
+// The command line as one string: arguments joined by spaces.
+std::string JoinCommandLine(const std::vector<std::string>& argv);
+
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_TRACER_INTERPOSE_PROC_FILES_H_
