@@ -36,7 +36,7 @@ bool IsPrintNonAscii(uint32_t r) {
   if (r == 0x1680 || (r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F)) return false;
   if ((r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF) return false;
   if ((r >= 0xE000 && r <= 0xF8FF) || (r >= 0xFFF9 && r <= 0xFFFB)) return false;
-  if ((r & 0xFFFE) == 0xFFFE || r >= 0xF0000) return false;
+  if ((r & 0xFFFE) == 0xFFFE || (r >= 0xE0000 && r <= 0xE007F) || r >= 0xF0000) return false;
   return true;
 }
 

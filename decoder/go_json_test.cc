@@ -1,0 +1,91 @@
+// Go's UTF-8, unquoting, key folding, number and %q rules.
+#include "decoder/go_json.h"
+
+#include "gtest/gtest.h"
+
+namespace synctrace {
+namespace {
+
+std::string Unquote(std::string_view body) {
+  std::string out;
+  AppendGoUnquoted(body, &out);
+  return out;
+}
+
+std::string Quote(std::string_view data) {
+  std::string out;
+  AppendGoQuotedBody(data, &out);
+  return out;
+}
+
+TEST(GoJson, DecodeRuneLikeGo) {
+  size_t length;
+  EXPECT_EQ(DecodeRune("\xe2\x82\xac", &length), 0x20ACu);
+  EXPECT_EQ(length, 3u);
+  EXPECT_EQ(DecodeRune("\xed\xa0\x80", &length), kReplacementRune);  // UTF-8 surrogate
+  EXPECT_EQ(length, 1u);
+  EXPECT_EQ(DecodeRune("\xc0\x80", &length), kReplacementRune);  // overlong
+  EXPECT_EQ(DecodeRune("\xf0\x9f\x98", &length), kReplacementRune);  // truncated
+  EXPECT_EQ(DecodeRune("\xf4\x90\x80\x80", &length), kReplacementRune);  // > U+10FFFF
+}
+
+TEST(GoJson, UnquoteLikeGo) {
+  EXPECT_EQ(Unquote(R"(a\"b\\c\/d\n\t)"), "a\"b\\c/d\n\t");
+  EXPECT_EQ(Unquote(R"(\u003c\u00e9)"), "<\xc3\xa9");
+  EXPECT_EQ(Unquote(R"(\ud83d\ude00)"), "\xf0\x9f\x98\x80");
+  EXPECT_EQ(Unquote(R"(\ud83dx)"), "\xef\xbf\xbdx");
+  EXPECT_EQ(Unquote(R"(\ude00\ud83d\ude00)"), "\xef\xbf\xbd\xf0\x9f\x98\x80");
+  EXPECT_EQ(Unquote("a\xff" "b"), "a\xef\xbf\xbd" "b");
+}
+
+TEST(GoJson, ScanJsonString) {
+  bool escape;
+  EXPECT_EQ(ScanJsonString(R"("abc")", 0, &escape), 4u);
+  EXPECT_FALSE(escape);
+  EXPECT_EQ(ScanJsonString(R"("a\"c")", 0, &escape), 5u);
+  EXPECT_TRUE(escape);
+  EXPECT_EQ(ScanJsonString(R"("a\qc")", 0, &escape), std::string_view::npos);
+  EXPECT_EQ(ScanJsonString(R"("\u12")", 0, &escape), std::string_view::npos);
+  EXPECT_EQ(ScanJsonString("\"a\x01\"", 0, &escape), std::string_view::npos);
+  EXPECT_EQ(ScanJsonString("\"abc", 0, &escape), std::string_view::npos);
+}
+
+TEST(GoJson, Numbers) {
+  bool integer;
+  EXPECT_EQ(ScanJsonNumber("-12", &integer), 3u);
+  EXPECT_TRUE(integer);
+  EXPECT_EQ(ScanJsonNumber("1.5e+3", &integer), 6u);
+  EXPECT_FALSE(integer);
+  EXPECT_EQ(ScanJsonNumber("01", &integer), 1u);
+  EXPECT_EQ(ScanJsonNumber("-", &integer), 0u);
+  EXPECT_EQ(ScanJsonNumber("1.", &integer), 0u);
+  int64_t v;
+  EXPECT_TRUE(ParseInt64("9223372036854775807", &v));
+  EXPECT_EQ(v, INT64_MAX);
+  EXPECT_TRUE(ParseInt64("-9223372036854775808", &v));
+  EXPECT_EQ(v, INT64_MIN);
+  EXPECT_FALSE(ParseInt64("9223372036854775808", &v));
+}
+
+TEST(GoJson, KeyFolding) {
+  EXPECT_TRUE(EqualFoldGo("FLAGS", "flags"));
+  EXPECT_TRUE(EqualFoldGo("flag\xc5\xbf", "flags"));  // U+017F long s
+  EXPECT_TRUE(EqualFoldGo("\xe2\x84\xaa" "ey", "key"));  // U+212A Kelvin sign
+  EXPECT_FALSE(EqualFoldGo("flag", "flags"));
+  EXPECT_FALSE(EqualFoldGo("flagss", "flags"));
+}
+
+TEST(GoJson, QuoteLikeStrconv) {
+  EXPECT_EQ(Quote("plain /path"), "plain /path");
+  EXPECT_EQ(Quote("\a\b\f\n\r\t\v\x7f"), "\\a\\b\\f\\n\\r\\t\\v\\x7f");
+  EXPECT_EQ(Quote("\xc2\x85 \xe2\x80\xa8 \xc3\xa9"), "\\u0085 \\u2028 \xc3\xa9");
+  EXPECT_EQ(Quote("\xf3\xa0\x80\x81"), "\\U000e0001");
+}
+
+TEST(GoJson, ControlCharactersEscapedForOneLine) {
+  EXPECT_FALSE(HasControlCharacters("ok line"));
+  EXPECT_EQ(EscapeControlCharacters("a\nb\r\x01"), "a\\nb\\r\\x01");
+}
+
+}  // namespace
+}  // namespace synctrace
