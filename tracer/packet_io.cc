@@ -2,6 +2,7 @@
 #include "tracer/packet_io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -121,6 +122,28 @@ ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& f
     }
     return -err;
   }
+}
+
+std::string SeqpacketSocketProblem(int fd) {
+  std::string name = "fd " + std::to_string(fd);
+  if (fd < 0 || fcntl(fd, F_GETFD) < 0) return name + " is not open";
+  int type = 0;
+  socklen_t len = sizeof(type);
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
+    return errno == ENOTSOCK ? name + " is not a socket" : name + ": " + std::strerror(errno);
+  }
+  if (type != SOCK_SEQPACKET) {
+    const char* kind = type == SOCK_STREAM ? "SOCK_STREAM" : type == SOCK_DGRAM ? "SOCK_DGRAM"
+                                                                              : "non-seqpacket";
+    return name + " is a " + kind + " socket, not SOCK_SEQPACKET";
+  }
+  sockaddr_storage addr{};
+  len = sizeof(addr);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+      addr.ss_family != AF_UNIX) {
+    return name + " is not an AF_UNIX socket";
+  }
+  return "";
 }
 
 ssize_t QueuedBytes(int fd) {

@@ -52,6 +52,11 @@ ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& f
 // SOCK_SEQPACKET socket), or -errno.
 ssize_t QueuedBytes(int fd);
 
+// Why `fd` cannot be one end of a sync socket ("fd 7 is not open", "fd 3 is a
+// SOCK_STREAM socket, not SOCK_SEQPACKET", ...), or "" when it is an open
+// AF_UNIX SOCK_SEQPACKET socket.
+std::string SeqpacketSocketProblem(int fd);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_TRACER_PACKET_IO_H_
