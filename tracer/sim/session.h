@@ -1,0 +1,59 @@
+// File: tracer/sim/session.h
+//
+// One simulated runc session: starts the child (runc init) and the parent
+// (runc create/exec) peer processes, joins them either directly (one
+// socketpair, as runc does) or through synctrace's real Relay (two
+// socketpairs, the relay in between, events into a Trace), collects both
+// peers' reports and checks them against what the scenario expects.
+//
+// Example:
+//   SessionResult r = RunSimSession(scenario, pacing, Connection::kThroughRelay, &trace);
+//   for (const std::string& p : r.problems) Print(p);   // empty: behaved as expected
+//   SessionResult d = RunSimSession(scenario, pacing, Connection::kDirect, nullptr);
+//   DiffReports(r.child, d.child);                       // empty: synctrace changed nothing
+#ifndef SYNCTRACE_TRACER_SIM_SESSION_H_
+#define SYNCTRACE_TRACER_SIM_SESSION_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "tracer/relay.h"
+#include "tracer/sim/peer_report.h"
+#include "tracer/sim/scenario.h"
+#include "tracer/trace.h"
+
+namespace synctrace {
+namespace sim {
+
+enum class Connection { kDirect, kThroughRelay };
+
+struct SessionResult {
+  Scenario scenario;
+  int session = 0;              // the Trace's session number (relay only)
+  PeerReport parent;
+  PeerReport child;
+  RelayResult relay;            // relay only
+  std::vector<std::string> problems;  // expectations not met; empty = as expected
+};
+
+// Runs one session to its end. Through the relay, `trace` receives the events
+// (and `gate` may hold packets); direct, both are unused and may be null.
+// A peer still running after `deadline` is killed (and that is a problem).
+SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
+                            Connection connection, Trace* trace, ForwardGate* gate = nullptr,
+                            absl::Duration deadline = absl::Seconds(60));
+
+// What the scenario expects of each peer, checked: errors (runc's texts),
+// EOF, files received (name == source, same st_dev/st_ino), exit statuses.
+std::vector<std::string> CheckExpectations(const Scenario& scenario, const PeerReport& parent,
+                                           const PeerReport& child);
+
+// The error text each side is expected to end with ("" = success).
+std::string ExpectedChildError(const Scenario& scenario);
+std::string ExpectedParentError(const Scenario& scenario);
+
+}  // namespace sim
+}  // namespace synctrace
+
+#endif  // SYNCTRACE_TRACER_SIM_SESSION_H_
