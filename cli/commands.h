@@ -11,6 +11,9 @@
 
 namespace synctrace {
 
+// cli/proxy_command.cc: relay between two inherited sync sockets.
+int RunProxy(const std::vector<std::string>& args);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_CLI_COMMANDS_H_
