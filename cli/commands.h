@@ -14,6 +14,9 @@ namespace synctrace {
 // cli/proxy_command.cc: relay between two inherited sync sockets.
 int RunProxy(const std::vector<std::string>& args);
 
+// cli/decode_command.cc: decode packets given one per line (a file or stdin).
+int RunDecode(const std::vector<std::string>& args);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_CLI_COMMANDS_H_

@@ -162,8 +162,8 @@ struct JsonPacketParser::Impl {
     }
     if (scan.trailing_bytes) {
       out->AddAnomaly(AnomalyCode::kTrailingBytes,
-                      absl::StrCat(packet.size() - scan.trailing_offset, " bytes from byte ",
-                                   scan.trailing_offset));
+                      absl::StrCat(packet.size() - scan.trailing_offset,
+                                   " byte(s) after the object, from byte ", scan.trailing_offset));
     }
     bool seen[3] = {false, false, false};
     bool type_set = false, type_was_null = false;
