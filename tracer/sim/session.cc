@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "tracer/sim/go_json.h"
 #include "tracer/sim/peer_process.h"
@@ -146,6 +148,32 @@ std::vector<std::string> CheckExpectations(const Scenario& s, const PeerReport& 
            &problems, "the parent did not grab the child's seccomp notify fd");
   }
   return problems;
+}
+
+std::string DescribeOutcome(const SessionResult& r) {
+  std::string head = absl::StrCat(r.session > 0 ? absl::StrCat("s", r.session, " ") : "",
+                                  r.scenario.name);
+  if (!r.problems.empty()) {
+    return absl::StrCat(head, ": NOT as expected: ", absl::StrJoin(r.problems, "; "));
+  }
+  std::string what;
+  if (!r.child.files.empty()) absl::StrAppend(&what, "child got ", r.child.files.size(), " mount fd(s) named as asked");
+  if (!r.parent.files.empty()) {
+    absl::StrAppend(&what, what.empty() ? "" : ", ", "parent grabbed the child's ",
+                    r.parent.files[0].kind, " fd");
+  }
+  auto ended = [](const PeerReport& p) {
+    if (absl::StartsWith(p.exit, "killed")) return std::string("mid-conversation");
+    return p.error.empty() ? std::string("ok") : absl::StrCat("'", p.error, "'");
+  };
+  if (r.child.error.empty() && r.parent.error.empty()) {
+    absl::StrAppend(&what, what.empty() ? "" : "; ", "no errors");
+  } else {
+    absl::StrAppend(&what, what.empty() ? "" : "; ", "child ended ", ended(r.child), " (",
+                    r.child.exit, "), parent ended ", ended(r.parent), " (", r.parent.exit, ")");
+  }
+  absl::StrAppend(&what, r.child.saw_eof ? "; both saw EOF" : "; the parent saw EOF");
+  return absl::StrCat(head, ": as expected: ", what);
 }
 
 SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,

@@ -49,6 +49,11 @@ SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
 std::vector<std::string> CheckExpectations(const Scenario& scenario, const PeerReport& parent,
                                            const PeerReport& child);
 
+// One line about how the session went, for the demo's output:
+//   "s1 create: as expected: child got 3 mount fds, parent got the seccomp fd; both saw EOF"
+//   "s4 exec: NOT as expected: child ended with exit 255, expected exit 0; ..."
+std::string DescribeOutcome(const SessionResult& result);
+
 // The error text each side is expected to end with ("" = success).
 std::string ExpectedChildError(const Scenario& scenario);
 std::string ExpectedParentError(const Scenario& scenario);

@@ -1,0 +1,117 @@
+// `synctrace demo [--scenario NAME] [--speed FACTOR] [--log F] [--json F]`:
+// the README's first command. Runs simulated runc sessions (tracer/sim: a runc
+// parent and a runc init as separate processes) through synctrace's real relay
+// and shows them like any trace: the TUI on a terminal, text lines when piped,
+// --log/--json files. Exit 0 when every session ended and each peer behaved as
+// its scenario expects; each session's verdict is a note in the output.
+//
+// Also the hidden `__sim-peer` command: one simulated peer process (started by
+// the demo itself, see tracer/sim/peer_process.h).
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "cli/output_flags.h"
+#include "cli/subcommand.h"
+#include "tracer/sim/peer_process.h"
+#include "tracer/sim/scenario.h"
+#include "tracer/sim/session.h"
+#include "tracer/trace.h"
+#include "ui/outputs.h"
+#include "ui/tui.h"
+
+ABSL_FLAG(std::string, scenario, "all",
+          "demo: which simulated runc conversation(s) to run: create, exec, mount-error, "
+          "bad-peer, child-crash or all");
+ABSL_FLAG(double, speed, -1,
+          "demo: pace factor (1 = paced for a person to follow, 2 = twice as fast, 0 = no "
+          "pauses); default 1 on a terminal, 0 when stdout is not one");
+
+namespace synctrace {
+namespace {
+
+// Runs every session in turn; returns how many did not behave as expected.
+int RunSessions(const std::vector<sim::Scenario>& scenarios, const sim::Pacing& pacing,
+                Trace* trace, ForwardGate* gate, const std::atomic<bool>& stop) {
+  int failed = 0;
+  for (const sim::Scenario& scenario : scenarios) {
+    if (stop.load()) break;
+    sim::SessionResult result =
+        sim::RunSimSession(scenario, pacing, sim::Connection::kThroughRelay, trace, gate);
+    if (!result.problems.empty()) ++failed;
+    trace->Note(0, absl::StrCat("demo ", sim::DescribeOutcome(result)));
+    pacing.Pause(sim::kHooksPause);  // a breath between sessions
+  }
+  return failed;
+}
+
+}  // namespace
+
+int RunDemo(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    return UsageError(absl::StrCat("demo takes no arguments, got '", args[0], "'"));
+  }
+  const std::string name = absl::GetFlag(FLAGS_scenario);
+  if (!sim::ExpandScenario(name, "").ok()) {
+    return UsageError(absl::StrCat("demo: unknown scenario '", name,
+                                   "' (scenarios: ", sim::ScenarioNameList(), ")"));
+  }
+  double speed = absl::GetFlag(FLAGS_speed);
+  if (speed < 0) speed = isatty(STDOUT_FILENO) ? 1 : 0;
+  sim::Pacing pacing{speed};
+
+  absl::StatusOr<sim::SimFixture> fixture = sim::SimFixture::Create();
+  if (!fixture.ok()) {
+    std::fprintf(stderr, "synctrace: demo: %s\n", std::string(fixture.status().message()).c_str());
+    return kExitFailure;
+  }
+  std::vector<sim::Scenario> scenarios = *sim::ExpandScenario(name, fixture->dir());
+
+  int64_t start = MonotonicNowNs();
+  absl::StatusOr<Outputs> outputs = OpenOutputs(OutputOptionsFromFlags(), start);
+  if (!outputs.ok()) {
+    std::fprintf(stderr, "synctrace: demo: %s\n", std::string(outputs.status().message()).c_str());
+    return kExitFailure;
+  }
+  Trace trace(outputs->sinks(), start);
+  trace.Note(0, absl::StrCat("demo: ", scenarios.size(), " simulated runc session(s) (scenario ",
+                             name, "); runc parent and runc init are separate processes talking "
+                             "through synctrace's relay"));
+
+  std::atomic<bool> stop{false};
+  int failed = 0;
+  Tui* tui = outputs->tui();
+  if (tui == nullptr) {
+    failed = RunSessions(scenarios, pacing, &trace, nullptr, stop);
+  } else {
+    std::atomic<bool> running{true};
+    std::thread sessions([&] {
+      failed = RunSessions(scenarios, pacing, &trace, tui->gate(), stop);
+      running = false;
+    });
+    tui->Run([&] { return running.load(); });
+    if (running.load()) stop = true;  // the user quit early: no further sessions
+    sessions.join();
+  }
+  int ran = static_cast<int>(scenarios.size());
+  std::string verdict =
+      failed == 0 ? absl::StrCat("demo: all ", ran, " session(s) behaved as expected")
+                  : absl::StrCat("demo: ", failed, " of ", ran,
+                                 " session(s) did NOT behave as expected (see the notes above)");
+  if (stop.load() && failed == 0) verdict = "demo: stopped before all sessions ran";
+  trace.Note(0, verdict);
+  trace.Close();
+  std::fprintf(stderr, "synctrace %s\n", verdict.c_str());
+  return failed == 0 && !stop.load() ? kExitOk : kExitFailure;
+}
+
+int RunSimPeerCommand(const std::vector<std::string>& args) { return sim::RunSimPeer(args); }
+
+}  // namespace synctrace
