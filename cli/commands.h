@@ -17,6 +17,12 @@ int RunProxy(const std::vector<std::string>& args);
 // cli/decode_command.cc: decode packets given one per line (a file or stdin).
 int RunDecode(const std::vector<std::string>& args);
 
+// cli/exec_command.cc: run COMMAND (runc) and trace every runc init it starts.
+int RunExec(const std::vector<std::string>& args);
+
+// cli/runtime_command.cc: the drop-in runtime wrapper (all arguments are runc's).
+int RunRuntime(const std::vector<std::string>& args);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_CLI_COMMANDS_H_

@@ -19,6 +19,7 @@ void PrintHelp(FILE* out) {
                "synctrace: trace runc's parent <-> child sync socket\n\n"
                "usage: synctrace <command> [flags] [args]\n\ncommands:\n");
   for (const Subcommand& s : Subcommands()) {
+    if (s.name.rfind("__", 0) == 0) continue;  // internal commands
     std::fprintf(out, "  %-44s %s\n", s.usage.c_str(), s.summary.c_str());
   }
   std::fprintf(out, "\n'synctrace <command> --help' lists a command's flags.\n");
@@ -73,6 +74,15 @@ int UsageError(std::string_view message) {
 }
 
 int RunCli(int argc, char** argv) {
+  // Invoked through a symlink such as synctrace-runc: the runtime wrapper, and
+  // every argument is runc's (docs/RUNTIME-WRAPPER.md).
+  std::string program = argc > 0 ? argv[0] : "synctrace";
+  program = program.substr(program.find_last_of('/') + 1);
+  if (program.rfind("synctrace-", 0) == 0) {
+    if (const Subcommand* runtime = FindSubcommand("runtime")) {
+      return runtime->run(std::vector<std::string>(argv + 1, argv + argc));
+    }
+  }
   if (argc < 2) {
     PrintHelp(stderr);
     return kExitUsage;
@@ -87,6 +97,7 @@ int RunCli(int argc, char** argv) {
     return UsageError(absl::StrCat("unknown command '", command,
                                    "'; 'synctrace help' lists the commands"));
   }
+  if (sub->raw_args) return sub->run(std::vector<std::string>(argv + 2, argv + argc));
   absl::SetProgramUsageMessage(absl::StrCat("usage: synctrace ", sub->usage, "\n", sub->summary));
 
   std::vector<std::string> args;

@@ -27,6 +27,9 @@ struct Subcommand {
   std::vector<std::string> flags;  // absl flag names it accepts
   // Positional arguments (after flags; everything after "--" included as is).
   int (*run)(const std::vector<std::string>& args);
+  // true: no flag parsing at all; run() gets every argument after the command
+  // name as is (the runtime wrapper, whose arguments are runc's).
+  bool raw_args = false;
 };
 
 // The table of subcommands (cli/subcommands.cc).

@@ -16,6 +16,12 @@ const std::vector<Subcommand>& Subcommands() {
       {"proxy", "proxy --parent-fd N --child-fd M [--log F] [--json F]",
        "relay and trace between two inherited sync sockets",
        WithOutputFlags({"parent_fd", "child_fd"}), RunProxy},
+      {"exec", "exec [--log F] [--json F] -- COMMAND [ARGS...]",
+       "run COMMAND (runc) and trace each runc init's sync socket",
+       WithOutputFlags({}), RunExec},
+      {"runtime", "runtime [--runtime-path P] [--log-dir D] [--] RUNC_ARGS...",
+       "drop-in OCI runtime: runc under exec, logs per invocation (or symlink synctrace-runc)",
+       {}, RunRuntime, /*raw_args=*/true},
   };
   return kTable;
 }

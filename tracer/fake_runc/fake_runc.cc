@@ -13,7 +13,10 @@
 //
 // Usage:
 //   fake_runc [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
-//             [--old-runc] [--idmap-helper] [--exit STATUS] [run CONTAINER_ID]
+//             [--old-runc] [--idmap-helper] [--exit STATUS] [--wait-for-signal]
+//             [run CONTAINER_ID]
+// --wait-for-signal: after the conversations, print "parent: waiting for a
+// signal" and pause() (default dispositions: a SIGTERM ends it).
 // Exit status: STATUS (default 0) when every conversation went as expected, 3 otherwise.
 #include <fcntl.h>
 #include <signal.h>
@@ -259,7 +262,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "init") == 0) return RunInit();
   int inits = 1, threads = 3, sync_fd = 4, exit_status = 0;
   std::string init_type = "standard";
-  bool old_runc = false, idmap_helper = false;
+  bool old_runc = false, idmap_helper = false, wait_for_signal = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
@@ -270,6 +273,7 @@ int main(int argc, char** argv) {
     else if (a == "--exit") exit_status = std::atoi(next());
     else if (a == "--old-runc") old_runc = true;
     else if (a == "--idmap-helper") idmap_helper = true;
+    else if (a == "--wait-for-signal") wait_for_signal = true;
   }
   // Idle threads, so the parent is multi-threaded like Go's runtime.
   std::atomic<bool> done{false};
@@ -284,5 +288,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < inits; ++i) ok = StartInit("/proc/self/exe", sync_fd, init_type, old_runc) && ok;
   done = true;
   for (std::thread& t : idle) t.join();
+  if (wait_for_signal) {
+    Say("parent: waiting for a signal");
+    for (;;) pause();
+  }
   return ok ? exit_status : 3;
 }

@@ -185,6 +185,29 @@ bool EpollWatchesInode(pid_t pid, uint64_t inode) {
   return false;
 }
 
+bool WaitForEnvironment(pid_t pid, int timeout_ms) {
+  std::string path = absl::StrCat("/proc/", pid, "/stat");
+  for (int waited_us = 0; waited_us <= timeout_ms * 1000;) {
+    absl::StatusOr<std::string> stat = ReadWholeFile(path);
+    if (!stat.ok()) return false;
+    size_t paren = stat->rfind(')');
+    if (paren == std::string::npos) return false;
+    // Fields after the command name start with field 3 (state).
+    std::vector<absl::string_view> fields =
+        absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ', absl::SkipEmpty());
+    if (!fields.empty() && (fields[0] == "Z" || fields[0] == "X")) return false;  // exited
+    constexpr size_t kEnvEnd = 51 - 3;
+    uint64_t env_end = 0;
+    if (fields.size() > kEnvEnd && absl::SimpleAtoi(fields[kEnvEnd], &env_end) && env_end != 0) {
+      return true;
+    }
+    int step_us = waited_us < 1000 ? 20 : 1000;  // usually ready within microseconds
+    usleep(static_cast<useconds_t>(step_us));
+    waited_us += step_us;
+  }
+  return false;
+}
+
 pid_t TracerPidOf(pid_t pid) { return StatusNumber(pid, "TracerPid"); }
 
 pid_t TgidOf(pid_t pid) { return StatusNumber(pid, "Tgid"); }

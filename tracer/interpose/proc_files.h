@@ -43,6 +43,11 @@ absl::StatusOr<std::vector<int>> FdsOfSocket(pid_t pid, uint64_t inode);
 // True when one of PID's epoll fds watches an fd whose inode is INODE
 // (from the "tfd: ... ino:" lines of the epoll fds' fdinfo).
 bool EpollWatchesInode(pid_t pid, uint64_t inode);
+// Waits (up to `timeout_ms`) until PID's environment is in place after an
+// execve: a vfork parent is released while the kernel is still setting up the
+// child's new stack, before /proc/PID/environ shows anything (env_end, field
+// 51 of /proc/PID/stat, is 0 until then). False on timeout or when PID is gone.
+bool WaitForEnvironment(pid_t pid, int timeout_ms);
 // The TracerPid of /proc/PID/status (0: untraced), or -1 when unreadable.
 pid_t TracerPidOf(pid_t pid);
 // The Tgid of /proc/PID/status, or -1 when unreadable.

@@ -1,0 +1,257 @@
+// End-to-end tests of `synctrace exec` and `synctrace runtime` with the fake
+// runc (tracer/fake_runc): real processes, real ptrace, real sockets. Each
+// fake runc side prints what it experienced; a run under synctrace must print
+// the same lines as a run without it.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const char kSynctrace[] = "synctrace";
+const char kFakeRunc[] = "tracer/fake_runc/fake_runc";
+
+std::string TempDir() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Absolute(const std::string& path) {
+  char* real = realpath(path.c_str(), nullptr);
+  std::string out = real != nullptr ? real : path;
+  free(real);
+  return out;
+}
+
+struct RunResult {
+  std::string out;
+  std::string err;
+  int status = -1;  // wait status
+};
+
+// Runs argv with stdout/stderr into files; `env` entries are added.
+RunResult RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}) {
+  static int counter = 0;
+  std::string base = TempDir() + "/run" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  std::string out_path = base + ".out", err_path = base + ".err";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out, 1);
+    dup2(err, 2);
+    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> cargv;
+    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  RunResult r;
+  waitpid(pid, &r.status, 0);
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  return r;
+}
+
+std::vector<std::string> SortedLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+std::vector<std::string> Exec(const std::string& log, std::vector<std::string> command) {
+  std::vector<std::string> argv = {kSynctrace, "exec", "--log", log, "--"};
+  argv.insert(argv.end(), command.begin(), command.end());
+  return argv;
+}
+
+std::string NewLogPath(const std::string& name) {
+  std::string path = TempDir() + "/" + name + std::to_string(getpid()) + ".log";
+  unlink(path.c_str());
+  return path;
+}
+
+TEST(ExecTest, ConversationIsTheSameWithAndWithoutSynctraceAndEveryMessageIsLogged) {
+  std::vector<std::string> command = {kFakeRunc, "run", "c1", "--idmap-helper"};
+  RunResult plain = RunProcess(command);
+  ASSERT_EQ(ExitCode(plain.status), 0) << plain.out << plain.err;
+  std::string log = NewLogPath("same");
+  RunResult traced = RunProcess(Exec(log, command));
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+
+  EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out));
+  EXPECT_EQ(traced.err, "");
+  std::string text = ReadFile(log);
+  for (const char* type : {"procMountPlease", "procMountFd", "procSeccomp ", "procSeccompDone",
+                           "procReady", "procRun"}) {
+    EXPECT_THAT(text, HasSubstr(std::string("type:") + type)) << text;
+  }
+  EXPECT_THAT(text, HasSubstr("file:/proc/self/exe"));
+  EXPECT_THAT(text, HasSubstr("container c1"));
+  EXPECT_THAT(text, HasSubstr("standard"));
+  EXPECT_THAT(text, HasSubstr("procSeccomp: fd "));  // the child's fd was described
+  EXPECT_THAT(text, HasSubstr("seccomp-stand-in"));
+}
+
+TEST(ExecTest, NoChildIsTracedAndPtraceTracemeSucceeds) {
+  std::string log = NewLogPath("untraced");
+  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c1", "--idmap-helper"}));
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  EXPECT_THAT(traced.out, HasSubstr("init: TracerPid 0\n"));
+  EXPECT_THAT(traced.out, HasSubstr("helper: PTRACE_TRACEME succeeded\n"));
+  EXPECT_THAT(ReadFile(log), HasSubstr("s1 "));  // and it was interposed all the same
+}
+
+TEST(ExecTest, TwoInitsGiveTwoSessions) {
+  std::string log = NewLogPath("two");
+  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c2", "--inits", "2"}));
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  std::string text = ReadFile(log);
+  EXPECT_THAT(text, HasSubstr("s1 session start"));
+  EXPECT_THAT(text, HasSubstr("s2 session start"));
+  EXPECT_THAT(text, HasSubstr("s2 parent->child type:procRun"));
+  EXPECT_THAT(text, Not(HasSubstr("s3 ")));
+}
+
+TEST(ExecTest, SetnsInitTypeIsRecorded) {
+  std::string log = NewLogPath("setns");
+  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "exec", "c3", "--init-type", "setns"}));
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  std::string text = ReadFile(log);
+  EXPECT_THAT(text, HasSubstr("setns"));
+  EXPECT_THAT(text, HasSubstr("s1 parent->child type:procRun"));
+}
+
+// A failed interposition (before anything was touched, and inside the parent
+// after pidfd_open) leaves the conversation intact and says so in one line.
+TEST(ExecTest, FailedInterpositionLeavesTheConversationIntact) {
+  std::vector<std::string> command = {kFakeRunc, "run", "c4"};
+  RunResult plain = RunProcess(command);
+  ASSERT_EQ(ExitCode(plain.status), 0);
+  for (const char* fault : {"swap-find", "swap-inject"}) {
+    std::string log = NewLogPath(fault);
+    RunResult traced = RunProcess(Exec(log, command), {std::string("SYNCTRACE_FAULT=") + fault});
+    ASSERT_EQ(ExitCode(traced.status), 0) << fault << traced.out << traced.err;
+    EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out)) << fault;
+    EXPECT_THAT(traced.err, HasSubstr("not tracing runc init pid")) << fault;
+    EXPECT_EQ(std::count(traced.err.begin(), traced.err.end(), '\n'), 1) << traced.err;
+    EXPECT_THAT(ReadFile(log), Not(HasSubstr("type:procReady"))) << fault;
+  }
+}
+
+TEST(ExecTest, OldRuncIsNotTracedAndSaysWhy) {
+  std::string log = NewLogPath("old");
+  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c5", "--old-runc"}));
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  EXPECT_THAT(traced.out, HasSubstr("parent: EOF from the child"));
+  EXPECT_THAT(traced.err, HasSubstr("older than 1.2"));
+}
+
+TEST(ExecTest, ExitStatusPassesThrough) {
+  std::string log = NewLogPath("status");
+  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c6", "--exit", "7"}));
+  EXPECT_EQ(ExitCode(traced.status), 7) << traced.err;
+  RunResult missing = RunProcess(Exec(log, {"/nonexistent/runc"}));
+  EXPECT_EQ(ExitCode(missing.status), 1);
+  EXPECT_THAT(missing.err, HasSubstr("cannot run /nonexistent/runc"));
+}
+
+TEST(ExecTest, SigtermReachesTheCommandAndItsDeathPassesThrough) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  std::string log = NewLogPath("signal");
+  std::vector<std::string> argv = Exec(log, {kFakeRunc, "run", "c7", "--wait-for-signal"});
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    std::vector<char*> cargv;
+    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string seen;
+  char buf[256];
+  ssize_t n;
+  while (seen.find("waiting for a signal") == std::string::npos &&
+         (n = read(out[0], buf, sizeof buf)) > 0) {
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  ASSERT_THAT(seen, HasSubstr("waiting for a signal"));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out[0]);
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+}
+
+TEST(RuntimeTest, WrapperOutputAndStatusAreRuncsAndLogsGoToTheDirectory) {
+  std::string dir = TempDir() + "/runtime-logs" + std::to_string(getpid());
+  std::vector<std::string> runc_args = {"run", "c8", "--exit", "5"};
+  std::vector<std::string> plain_argv = {kFakeRunc};
+  plain_argv.insert(plain_argv.end(), runc_args.begin(), runc_args.end());
+  RunResult plain = RunProcess(plain_argv);
+  std::vector<std::string> argv = {kSynctrace, "runtime", "--runtime-path",
+                                   Absolute(kFakeRunc), "--log-dir", dir};
+  argv.insert(argv.end(), runc_args.begin(), runc_args.end());
+  RunResult wrapped = RunProcess(argv);
+  EXPECT_EQ(ExitCode(wrapped.status), 5);
+  EXPECT_EQ(SortedLines(wrapped.out), SortedLines(plain.out));
+  EXPECT_EQ(wrapped.err, plain.err);
+
+  std::string listing = RunProcess({"/bin/ls", dir}).out;
+  std::vector<std::string> files = SortedLines(listing);
+  ASSERT_EQ(files.size(), 2u) << listing;
+  EXPECT_THAT(files[0], HasSubstr("-c8-run-"));
+  EXPECT_THAT(files[0], ::testing::EndsWith(".jsonl"));
+  EXPECT_THAT(files[1], ::testing::EndsWith(".log"));
+  EXPECT_THAT(ReadFile(dir + "/" + files[1]), HasSubstr("type:procRun"));
+  EXPECT_THAT(ReadFile(dir + "/" + files[0]), HasSubstr("procRun"));
+}
+
+TEST(RuntimeTest, SymlinkNameAndEnvironmentWorkAndOtherSubcommandsAreNotLogged) {
+  std::string dir = TempDir() + "/runtime-env" + std::to_string(getpid());
+  std::string link = TempDir() + "/synctrace-runc";
+  unlink(link.c_str());
+  ASSERT_EQ(symlink(Absolute(kSynctrace).c_str(), link.c_str()), 0);
+  std::vector<std::string> env = {"SYNCTRACE_RUNC=" + Absolute(kFakeRunc),
+                                  "SYNCTRACE_LOG_DIR=" + dir};
+  RunResult state = RunProcess({link, "--root", "/r", "state", "c9", "--exit", "3"}, env);
+  EXPECT_EQ(ExitCode(state.status), 3);  // runc ran (exec'd directly)
+  EXPECT_EQ(access(dir.c_str(), F_OK), -1);  // no log for `state`
+  RunResult run = RunProcess({link, "--root", "/r", "create", "c9"}, env);
+  EXPECT_EQ(ExitCode(run.status), 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(SortedLines(RunProcess({"/bin/ls", dir}).out).size(), 2u);
+}
+
+}  // namespace
