@@ -1,0 +1,135 @@
+// `synctrace demo`, the README's first command, end to end: the real binary,
+// piped (so text lines at full speed), its simulated runc peers as real
+// processes talking through the relay.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct RunResult {
+  std::string out;
+  std::string err;
+  int exit_code = -1;
+};
+
+std::string TempDir() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs synctrace with stdout and stderr into files (not a terminal).
+RunResult RunSynctrace(const std::vector<std::string>& args) {
+  static int counter = 0;
+  std::string base = TempDir() + "/demo" + std::to_string(counter++);
+  std::string out_path = base + ".out", err_path = base + ".err";
+  std::vector<std::string> argv = {"synctrace"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<char*> cargv;
+    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::vector<std::string> LinesContaining(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+TEST(DemoTest, AllScenariosPipedExitZeroWithEveryConversationShown) {
+  RunResult r = RunSynctrace({"demo", "--scenario", "all"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err, "synctrace demo: all 8 session(s) behaved as expected\n");
+
+  // Eight sessions, each with a verdict note saying it went as expected.
+  EXPECT_EQ(LinesContaining(r.out, "session start:").size(), 8u) << r.out;
+  EXPECT_EQ(LinesContaining(r.out, ": as expected:").size(), 8u) << r.out;
+  EXPECT_TRUE(LinesContaining(r.out, "NOT as expected").empty()) << r.out;
+  for (const char* name : {"create", "exec", "mount-error", "bad-peer/unexpected-reply",
+                           "bad-peer/missing-fd-packet", "bad-peer/garbage-json",
+                           "bad-peer/unsolicited-reply", "child-crash"}) {
+    EXPECT_EQ(LinesContaining(r.out, std::string(" ") + name + ": as expected").size(), 1u) << name;
+  }
+
+  // The create conversation, in runc's String() form.
+  EXPECT_EQ(LinesContaining(r.out, "s1 child->parent type:procMountPlease arg:{\"source\":").size(), 3u);
+  EXPECT_EQ(LinesContaining(r.out, "s1 parent->child type:procMountFd flags:0b1 arg:{\"type\":\"open_tree\"} file:").size(), 2u);
+  EXPECT_EQ(LinesContaining(r.out, "s1 parent->child type:procMountFd flags:0b1 arg:{\"type\":\"plain-open\"} file:").size(), 1u);
+  for (const char* line : {" s1 child->parent type:procHooks", " s1 parent->child type:procHooksDone",
+                           " s1 child->parent type:procReady", " s1 parent->child type:procRun",
+                           " s1 parent->child type:procSeccompDone", " s2 child->parent type:procReady",
+                           " s2 parent->child type:procRun"}) {
+    EXPECT_FALSE(LinesContaining(r.out, line).empty()) << line;
+  }
+  EXPECT_EQ(LinesContaining(r.out, "s1 child->parent type:procSeccomp arg:").size(), 1u);
+
+  // The failures and violations are shown as such.
+  EXPECT_EQ(LinesContaining(r.out, "s3 child->parent type:procError arg:{\"message\":\"error mounting").size(), 1u);
+  EXPECT_EQ(LinesContaining(r.out, "anomaly unexpected-reply").size(), 2u) << r.out;
+  EXPECT_EQ(LinesContaining(r.out, "anomaly eof-before-fd-packet").size(), 1u) << r.out;
+  EXPECT_EQ(LinesContaining(r.out, "anomaly invalid-json").size(), 1u) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("demo s8 child-crash: as expected"));
+  EXPECT_THAT(r.out, HasSubstr("parent ended 'error during container init: procReady not received'"));
+  EXPECT_THAT(r.out, HasSubstr("demo: all 8 session(s) behaved as expected"));
+}
+
+TEST(DemoTest, LogAndJsonFilesGetTheSession) {
+  std::string log = TempDir() + "/demo-exec.log", json = TempDir() + "/demo-exec.jsonl";
+  unlink(log.c_str());
+  unlink(json.c_str());
+  RunResult r = RunSynctrace({"demo", "--scenario", "exec", "--log", log, "--json", json});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string text = ReadFile(log);
+  EXPECT_EQ(LinesContaining(text, "s1 child->parent type:procReady").size(), 1u) << text;
+  EXPECT_EQ(LinesContaining(text, "s1 parent->child type:procRun").size(), 1u) << text;
+  std::string lines = ReadFile(json);
+  EXPECT_EQ(LinesContaining(lines, "\"type\":\"procRun\"").size(), 1u) << lines;
+}
+
+TEST(DemoTest, UnknownScenarioIsAOneLineUsageError) {
+  RunResult r = RunSynctrace({"demo", "--scenario", "nope"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "synctrace: demo: unknown scenario 'nope' (scenarios: create, exec, mount-error, "
+            "bad-peer, child-crash, all)\n");
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace
