@@ -1,67 +1,28 @@
 // `synctrace demo`, the README's first command, end to end: the real binary,
 // piped (so text lines at full speed), its simulated runc peers as real
 // processes talking through the relay.
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/run_process.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 
-struct RunResult {
-  std::string out;
-  std::string err;
-  int exit_code = -1;
-};
+using synctrace::testing_util::ProcessResult;
+using synctrace::testing_util::ReadFile;
+using synctrace::testing_util::TempDir;
 
-std::string TempDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs synctrace with stdout and stderr into files (not a terminal).
-RunResult RunSynctrace(const std::vector<std::string>& args) {
-  static int counter = 0;
-  std::string base = TempDir() + "/demo" + std::to_string(counter++);
-  std::string out_path = base + ".out", err_path = base + ".err";
-  std::vector<std::string> argv = {"synctrace"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  pid_t pid = fork();
-  if (pid == 0) {
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, 1);
-    dup2(err, 2);
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.out = ReadFile(out_path);
-  r.err = ReadFile(err_path);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+// synctrace with stdout and stderr into files (not a terminal).
+ProcessResult RunSynctrace(std::vector<std::string> args) {
+  args.insert(args.begin(), "synctrace");
+  return synctrace::testing_util::RunProcess(args);
 }
 
 std::vector<std::string> LinesContaining(const std::string& text, const std::string& needle) {
@@ -74,7 +35,7 @@ std::vector<std::string> LinesContaining(const std::string& text, const std::str
 }
 
 TEST(DemoTest, AllScenariosPipedExitZeroWithEveryConversationShown) {
-  RunResult r = RunSynctrace({"demo", "--scenario", "all"});
+  ProcessResult r = RunSynctrace({"demo", "--scenario", "all"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.err, "synctrace demo: all 8 session(s) behaved as expected\n");
 
@@ -114,7 +75,7 @@ TEST(DemoTest, LogAndJsonFilesGetTheSession) {
   std::string log = TempDir() + "/demo-exec.log", json = TempDir() + "/demo-exec.jsonl";
   unlink(log.c_str());
   unlink(json.c_str());
-  RunResult r = RunSynctrace({"demo", "--scenario", "exec", "--log", log, "--json", json});
+  ProcessResult r = RunSynctrace({"demo", "--scenario", "exec", "--log", log, "--json", json});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string text = ReadFile(log);
   EXPECT_EQ(LinesContaining(text, "s1 child->parent type:procReady").size(), 1u) << text;
@@ -124,7 +85,7 @@ TEST(DemoTest, LogAndJsonFilesGetTheSession) {
 }
 
 TEST(DemoTest, UnknownScenarioIsAOneLineUsageError) {
-  RunResult r = RunSynctrace({"demo", "--scenario", "nope"});
+  ProcessResult r = RunSynctrace({"demo", "--scenario", "nope"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "synctrace: demo: unknown scenario 'nope' (scenarios: create, exec, mount-error, "
