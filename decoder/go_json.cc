@@ -97,16 +97,34 @@ void AppendRune(uint32_t r, std::string* out) {
   }
 }
 
+namespace {
+
+// Bytes that end a run of plain string content: '"', '\\' and controls.
+struct StringStops {
+  bool stop[256] = {};
+  constexpr StringStops() {
+    for (int c = 0; c < 0x20; ++c) stop[c] = true;
+    stop[static_cast<unsigned char>('"')] = true;
+    stop[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr StringStops kStringStops;
+
+}  // namespace
+
 size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
   *has_escape = false;
   if (start >= s.size() || s[start] != '"') return std::string_view::npos;
-  for (size_t i = start + 1; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  for (size_t i = start + 1; i < n; ++i) {
+    while (i < n && !kStringStops.stop[p[i]]) ++i;
+    if (i >= n) break;
+    unsigned char c = p[i];
     if (c == '"') return i;
     if (c < 0x20) return std::string_view::npos;
-    if (c != '\\') continue;
-    *has_escape = true;
-    if (++i >= s.size()) return std::string_view::npos;
+    *has_escape = true;  // a backslash
+    if (++i >= n) return std::string_view::npos;
     switch (s[i]) {
       case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
         break;
@@ -201,6 +219,104 @@ size_t ScanJsonNumber(std::string_view s, bool* is_integer) {
     while (digit(i)) ++i;
   }
   return i;
+}
+
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+size_t Fail(std::string* error, const char* what, size_t at) {
+  *error = std::string(what) + " at byte " + std::to_string(at);
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::string* error) {
+  constexpr size_t kMaxDepth = 10000;  // Go's maxNestingDepth
+  stack->clear();
+  size_t i = start;
+  auto skip_space = [&] {
+    while (i < s.size() && IsSpace(s[i])) ++i;
+  };
+  auto scan_string = [&]() -> bool {
+    bool has_escape;
+    size_t close = ScanJsonString(s, i, &has_escape);
+    if (close == std::string_view::npos) return false;
+    i = close + 1;
+    return true;
+  };
+  for (;;) {
+    // A value is expected at s[i].
+    if (i >= s.size()) return Fail(error, "unexpected end of JSON input", i);
+    switch (s[i]) {
+      case '{':
+      case '[': {
+        if (stack->size() >= kMaxDepth) return Fail(error, "exceeded max depth", i);
+        char open = s[i++];
+        stack->push_back(open);
+        skip_space();
+        if (i < s.size() && s[i] == (open == '{' ? '}' : ']')) {
+          ++i;
+          stack->pop_back();
+          break;
+        }
+        if (open == '[') continue;
+        if (i >= s.size() || s[i] != '"' || !scan_string()) {
+          return Fail(error, "invalid object key", i);
+        }
+        skip_space();
+        if (i >= s.size() || s[i] != ':') return Fail(error, "missing ':' after object key", i);
+        ++i;
+        skip_space();
+        continue;
+      }
+      case '"':
+        if (!scan_string()) return Fail(error, "invalid string", i);
+        break;
+      case 't':
+      case 'f':
+      case 'n': {
+        std::string_view word = s[i] == 't' ? "true" : s[i] == 'f' ? "false" : "null";
+        if (s.compare(i, word.size(), word) != 0) return Fail(error, "invalid literal", i);
+        i += word.size();
+        break;
+      }
+      default: {
+        bool is_integer;
+        size_t length = ScanJsonNumber(s.substr(i), &is_integer);
+        if (length == 0) return Fail(error, "invalid character looking for beginning of value", i);
+        i += length;
+        break;
+      }
+    }
+    // After a value: close containers or move to the next element.
+    for (;;) {
+      if (stack->empty()) return i;
+      skip_space();
+      if (i >= s.size()) return Fail(error, "unexpected end of JSON input", i);
+      char c = s[i];
+      char top = stack->back();
+      if (c == (top == '{' ? '}' : ']')) {
+        ++i;
+        stack->pop_back();
+        continue;
+      }
+      if (c != ',') return Fail(error, "invalid character after value", i);
+      ++i;
+      skip_space();
+      if (top == '{') {
+        if (i >= s.size() || s[i] != '"' || !scan_string()) {
+          return Fail(error, "invalid object key", i);
+        }
+        skip_space();
+        if (i >= s.size() || s[i] != ':') return Fail(error, "missing ':' after object key", i);
+        ++i;
+        skip_space();
+      }
+      break;
+    }
+  }
 }
 
 bool ParseInt64(std::string_view s, int64_t* value) {

@@ -42,6 +42,12 @@ void AppendGoUnquoted(std::string_view body, std::string* out);
 // *is_integer: no fraction and no exponent.
 size_t ScanJsonNumber(std::string_view s, bool* is_integer);
 
+// Go's scanner (encoding/json checkValid) on the JSON value starting at
+// s[start] (no leading whitespace): returns the index just past the value, or
+// npos with *error set. Nesting deeper than Go's limit (10000) is an error, as
+// in Go. *stack is scratch space (reused between calls to avoid allocation).
+size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::string* error);
+
 // Go's strconv.ParseInt(s, 10, 64) on an integer literal; false on overflow.
 bool ParseInt64(std::string_view s, int64_t* value);
 

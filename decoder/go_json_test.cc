@@ -67,6 +67,25 @@ TEST(GoJson, Numbers) {
   EXPECT_FALSE(ParseInt64("9223372036854775808", &v));
 }
 
+TEST(GoJson, ScanJsonValueIsGoGrammar) {
+  std::string stack, error;
+  auto end = [&](std::string_view s) { return ScanJsonValue(s, 0, &stack, &error); };
+  std::string_view valid = R"({"a":[1,-2.5e3,true,false,null,"x\u0041"],"b":{}} tail)";
+  EXPECT_EQ(end(valid), valid.find(" tail"));
+  EXPECT_EQ(end("[ ]"), 3u);
+  EXPECT_EQ(end("7,"), 1u);
+  for (std::string_view bad : {"[1,]", "{\"a\"}", "{\"a\":1,}", "[01]", "[tru]", "[1 2]", "{1:2}",
+                               "[\"a\\x\"]", "[", "", "+1", "[.5]"}) {
+    EXPECT_EQ(end(bad), std::string_view::npos) << bad;
+    EXPECT_FALSE(error.empty());
+  }
+  std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  EXPECT_EQ(end(deep), deep.size());
+  std::string too_deep = std::string(10001, '[') + std::string(10001, ']');
+  EXPECT_EQ(end(too_deep), std::string_view::npos);
+  EXPECT_NE(error.find("exceeded max depth"), std::string::npos);
+}
+
 TEST(GoJson, KeyFolding) {
   EXPECT_TRUE(EqualFoldGo("FLAGS", "flags"));
   EXPECT_TRUE(EqualFoldGo("flag\xc5\xbf", "flags"));  // U+017F long s

@@ -13,49 +13,21 @@ namespace {
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
 
-// simdjson's default; Go allows 10000, a difference only absurd packets reach.
-constexpr int kMaxDepth = 1000;
-
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
   return s;
 }
-
-// Go's scanner on one scalar token (trailing whitespace trimmed): its kind and
-// length, or false when it is not a complete JSON scalar.
-bool ScanScalar(std::string_view text, size_t start, std::string_view token, JsonKind* kind,
-                size_t* length) {
-  token = TrimRight(token);
-  if (token.empty()) return false;
-  switch (token[0]) {
-    case '"': {
-      bool has_escape;
-      size_t close = ScanJsonString(text, start, &has_escape);
-      if (close == std::string_view::npos || close - start + 1 != token.size()) return false;
-      *kind = JsonKind::kString;
-      *length = token.size();
-      return true;
-    }
-    case 't':
-      *kind = JsonKind::kTrue;
-      *length = 4;
-      return token == "true";
-    case 'f':
-      *kind = JsonKind::kFalse;
-      *length = 5;
-      return token == "false";
-    case 'n':
-      *kind = JsonKind::kNull;
-      *length = 4;
-      return token == "null";
-    default: {
-      bool is_integer;
-      *kind = JsonKind::kNumber;
-      *length = ScanJsonNumber(token, &is_integer);
-      return *length != 0 && *length == token.size();
-    }
+JsonKind KindOf(char first) {
+  switch (first) {
+    case '"': return JsonKind::kString;
+    case '{': return JsonKind::kObject;
+    case '[': return JsonKind::kArray;
+    case 't': return JsonKind::kTrue;
+    case 'f': return JsonKind::kFalse;
+    case 'n': return JsonKind::kNull;
+    default: return JsonKind::kNumber;
   }
 }
 
@@ -111,11 +83,16 @@ std::string_view JsonKindName(JsonKind kind) {
   return "a JSON value";
 }
 
+// simdjson finds the structure (stage 1 also rejects bad UTF-8, raw control
+// characters in strings and unclosed strings) and walks the top-level object;
+// each value is then checked with Go's grammar (ScanJsonValue), which also gives
+// its exact end. Nested values are skipped by simdjson, not re-parsed.
 struct JsonObjectScanner::Impl {
   od::parser parser;
   std::string padded;
   std::string_view text;  // the scanned bytes (padded buffer, maybe sanitized)
   std::string error;
+  std::string stack;      // ScanJsonValue's scratch
   JsonScan scan;
 
   size_t Offset(const char* p) const { return static_cast<size_t>(p - text.data()); }
@@ -125,74 +102,44 @@ struct JsonObjectScanner::Impl {
     return code;
   }
 
-  // Validates one value completely (On-Demand only checks what is visited).
-  // Sets *kind and [*start, *end).
-  error_code Walk(od::value value, int depth, JsonKind* kind, size_t* start, size_t* end) {
-    od::json_type type;
-    if (error_code e = value.type().get(type)) return e;
-    std::string_view token = value.raw_json_token();
-    *start = Offset(token.data());
-    if (type == od::json_type::object || type == od::json_type::array) {
-      if (depth >= kMaxDepth) {
-        return Fail(simdjson::DEPTH_ERROR, "nested deeper than synctrace checks (1000 levels)");
-      }
-      if (type == od::json_type::object) {
-        *kind = JsonKind::kObject;
-        od::object object;
-        if (error_code e = value.get_object().get(object)) return e;
-        if (error_code e = WalkFields(object, depth + 1, nullptr)) return e;
-      } else {
-        *kind = JsonKind::kArray;
-        od::array array;
-        if (error_code e = value.get_array().get(array)) return e;
-        if (error_code e = WalkElements(array, depth + 1)) return e;
-      }
-      const char* next;
-      if (error_code e = value.current_location().get(next)) return e;
-      *end = TrimRight(text.substr(0, Offset(next))).size();
-      return simdjson::SUCCESS;
-    }
-    size_t length;
-    if (!ScanScalar(text, *start, token, kind, &length)) {
-      return Fail(simdjson::TAPE_ERROR,
-                  "malformed value at byte " + std::to_string(*start));
-    }
-    *end = *start + length;
-    return simdjson::SUCCESS;
+  // Checks the value at `start` with Go's grammar; sets *end just past it.
+  error_code CheckValue(size_t start, size_t* end) {
+    *end = ScanJsonValue(text, start, &stack, &error);
+    return *end == std::string_view::npos ? simdjson::TAPE_ERROR : simdjson::SUCCESS;
   }
 
-  // Walks every field; records them in *fields when given.
-  error_code WalkFields(od::object object, int depth, std::vector<JsonField>* fields) {
+  error_code ScanFields(od::object object, std::vector<JsonField>* fields) {
     for (auto result : object) {
       od::field field;
       if (error_code e = std::move(result).get(field)) return e;
       JsonField out;
       size_t key_body = Offset(field.key().raw());
+      size_t start = Offset(field.value().raw_json_token().data());
+      size_t end;
+      if (error_code e = CheckValue(start, &end)) return e;
+      size_t after = end;
+      while (after < text.size() && IsJsonSpace(text[after])) ++after;
+      if (after >= text.size() || (text[after] != ',' && text[after] != '}')) {
+        return Fail(simdjson::TAPE_ERROR, "invalid character after value at byte " +
+                                              std::to_string(after));
+      }
+      // The key ends at the last '"' before the ':' that precedes the value.
+      size_t close = start;
+      while (close > key_body && IsJsonSpace(text[close - 1])) --close;
+      if (close > key_body && text[close - 1] == ':') --close;
+      while (close > key_body && IsJsonSpace(text[close - 1])) --close;
       bool has_escape;
-      size_t close = ScanJsonString(text, key_body - 1, &has_escape);
-      if (close == std::string_view::npos) {
+      if (close <= key_body ||
+          ScanJsonString(text, key_body - 1, &has_escape) != close - 1) {
         return Fail(simdjson::STRING_ERROR, "malformed key at byte " + std::to_string(key_body - 1));
       }
-      size_t start, end;
-      if (error_code e = Walk(field.value(), depth, &out.kind, &start, &end)) return e;
-      if (fields == nullptr) continue;
       out.key_offset = static_cast<uint32_t>(key_body);
-      out.key_length = static_cast<uint32_t>(close - key_body);
+      out.key_length = static_cast<uint32_t>(close - 1 - key_body);
       out.key_has_escape = has_escape;
+      out.kind = KindOf(text[start]);
       out.value_offset = static_cast<uint32_t>(start);
       out.value_length = static_cast<uint32_t>(end - start);
       fields->push_back(out);
-    }
-    return simdjson::SUCCESS;
-  }
-
-  error_code WalkElements(od::array array, int depth) {
-    for (auto result : array) {
-      od::value element;
-      if (error_code e = std::move(result).get(element)) return e;
-      JsonKind kind;
-      size_t start, end;
-      if (error_code e = Walk(element, depth, &kind, &start, &end)) return e;
     }
     return simdjson::SUCCESS;
   }
@@ -206,51 +153,33 @@ struct JsonObjectScanner::Impl {
     if (error_code e = parser.iterate(padded.data(), size, padded.size()).get(doc)) return e;
     od::json_type type;
     if (error_code e = doc.type().get(type)) return e;
-    if (type != od::json_type::object) return ScanNonObject(doc, type, scan);
+    if (type != od::json_type::object) return ScanNonObject(doc, scan);
     od::object object;
     if (error_code e = doc.get_object().get(object)) return e;
-    if (error_code e = WalkFields(object, 1, &scan->fields)) return e;
+    if (error_code e = ScanFields(object, &scan->fields)) return e;
     scan->status = JsonScanStatus::kObject;
-    MarkTrailing(doc, scan);
-    return simdjson::SUCCESS;
-  }
-
-  error_code ScanNonObject(od::document& doc, od::json_type type, JsonScan* scan) {
-    if (type == od::json_type::array) {
-      od::array array;
-      if (error_code e = doc.get_array().get(array)) return e;
-      if (error_code e = WalkElements(array, 1)) return e;
-      scan->root_kind = JsonKind::kArray;
-    } else {
-      std::string_view token;
-      if (error_code e = doc.raw_json_token().get(token)) return e;
-      size_t start = Offset(token.data());
-      size_t length;
-      if (!ScanScalar(text, start, token, &scan->root_kind, &length)) {
-        return Fail(simdjson::TAPE_ERROR, "malformed value at byte " + std::to_string(start));
-      }
-      // A scalar root is one token; anything after it is another token.
-      std::string_view rest = text.substr(start + length);
-      while (!rest.empty() && IsJsonSpace(rest.front())) rest.remove_prefix(1);
-      if (!rest.empty()) {
-        scan->trailing_bytes = true;
-        scan->trailing_offset = text.size() - rest.size();
-      }
-      scan->status = JsonScanStatus::kNotObject;
-      return simdjson::SUCCESS;
-    }
-    scan->status = JsonScanStatus::kNotObject;
-    MarkTrailing(doc, scan);
-    return simdjson::SUCCESS;
-  }
-
-  // After the root value: any token left is trailing bytes.
-  void MarkTrailing(od::document& doc, JsonScan* scan) {
     const char* next;
     if (doc.current_location().get(next) == simdjson::SUCCESS) {
       scan->trailing_bytes = true;
       scan->trailing_offset = Offset(next);
     }
+    return simdjson::SUCCESS;
+  }
+
+  error_code ScanNonObject(od::document& doc, JsonScan* scan) {
+    std::string_view token;
+    if (error_code e = doc.raw_json_token().get(token)) return e;
+    size_t start = Offset(token.data());
+    size_t end;
+    if (error_code e = CheckValue(start, &end)) return e;
+    scan->root_kind = KindOf(text[start]);
+    while (end < text.size() && IsJsonSpace(text[end])) ++end;
+    if (end < text.size()) {
+      scan->trailing_bytes = true;
+      scan->trailing_offset = end;
+    }
+    scan->status = JsonScanStatus::kNotObject;
+    return simdjson::SUCCESS;
   }
 
   void Load(std::string_view json) {
@@ -261,7 +190,12 @@ struct JsonObjectScanner::Impl {
   }
 };
 
-JsonObjectScanner::JsonObjectScanner() : impl_(std::make_unique<Impl>()) {}
+JsonObjectScanner::JsonObjectScanner() : impl_(std::make_unique<Impl>()) {
+  // Go accepts nesting up to 10000 levels; simdjson's default stops at 1024.
+  if (impl_->parser.allocate(4096, 10001) != simdjson::SUCCESS) {
+    // Out of memory: simdjson allocates again (with its default depth) when used.
+  }
+}
 JsonObjectScanner::~JsonObjectScanner() = default;
 
 const JsonScan& JsonObjectScanner::Scan(std::string_view json) {

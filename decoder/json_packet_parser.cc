@@ -72,10 +72,10 @@ struct JsonPacketParser::Impl {
   void SetFlags(const JsonField& field, SyncMessage* out) {
     if (field.kind == JsonKind::kNull) return;  // Go: no-op
     std::string_view value = scanner.Value(field);
-    std::string shown = EscapeControlCharacters(value.substr(0, 64));
+    auto shown = [value] { return EscapeControlCharacters(value.substr(0, 64)); };
     if (field.kind != JsonKind::kNumber) {
       out->AddAnomaly(AnomalyCode::kBadFlags,
-                      absl::StrCat(Av(JsonKindName(field.kind)), " ", shown,
+                      absl::StrCat(Av(JsonKindName(field.kind)), " ", shown(),
                                    ", runc's reader fails (unmarshal sync failed)"));
       return;
     }
@@ -84,10 +84,10 @@ struct JsonPacketParser::Impl {
     int64_t flags;
     if (!is_integer) {
       out->AddAnomaly(AnomalyCode::kBadFlags,
-                      absl::StrCat(shown, " is not an integer, runc's reader fails"));
+                      absl::StrCat(shown(), " is not an integer, runc's reader fails"));
     } else if (!ParseInt64(value, &flags)) {
       out->AddAnomaly(AnomalyCode::kBadFlags,
-                      absl::StrCat(shown, " does not fit in 64 bits, runc's reader fails"));
+                      absl::StrCat(shown(), " does not fit in 64 bits, runc's reader fails"));
     } else {
       out->flags = flags;
     }
@@ -132,8 +132,8 @@ struct JsonPacketParser::Impl {
                           : std::string(info->name));
     }
     if (info->id == SyncTypeId::kProcError && out->has_arg) {
-      std::string message, problem;
-      if (!DecodeInitError(*out->arg(), &message, &problem)) {
+      std::string problem;
+      if (!DecodeInitError(*out->arg(), /*message=*/nullptr, &problem)) {
         out->AddAnomaly(AnomalyCode::kBadErrorPayload, problem);
       }
     }

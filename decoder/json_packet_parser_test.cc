@@ -188,6 +188,10 @@ TEST(JsonPacketParser, OneMebibytePacket) {
   std::string deep = R"({"type":"procSeccomp","arg":)" + std::string(100000, '[') +
                      std::string(100000, ']') + "}";
   EXPECT_EQ(AnomalyNames(parser.Parse(deep)), "invalid-json");
+  // Go accepts up to 10000 levels; so do we.
+  std::string nested = R"({"type":"procSeccomp","arg":)" + std::string(5000, '[') +
+                       std::string(5000, ']') + "}";
+  EXPECT_EQ(AnomalyNames(parser.Parse(nested)), "");
   // Garbage of the same size.
   std::string garbage(1 << 20, '\xff');
   SyncMessage g = parser.Parse(garbage);

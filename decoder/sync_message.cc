@@ -87,7 +87,7 @@ void SyncMessage::Clear() {
 bool DecodeInitError(std::string_view arg, std::string* message, std::string* problem) {
   thread_local JsonObjectScanner scanner;
   const JsonScan& scan = scanner.Scan(arg);
-  message->clear();
+  if (message != nullptr) message->clear();
   if (scan.status == JsonScanStatus::kInvalid || scan.trailing_bytes) {
     *problem = "arg is not valid JSON";
     return false;
@@ -106,6 +106,7 @@ bool DecodeInitError(std::string_view arg, std::string* message, std::string* pr
       ok = false;  // Go reports the error after decoding the rest
       continue;
     }
+    if (message == nullptr) continue;  // only checking
     std::string_view value = scanner.Value(field);
     message->clear();
     AppendGoUnquoted(value.substr(1, value.size() - 2), message);

@@ -71,7 +71,7 @@ struct SyncMessage {
 
 // Go's json.Unmarshal(arg, &initError{}) as runc does for procError: true and
 // the message when it succeeds (a missing or null "message" gives ""), else
-// false and the reason in *problem.
+// false and the reason in *problem. message may be null (only checking).
 bool DecodeInitError(std::string_view arg, std::string* message, std::string* problem);
 
 // Appends runc's " flags:0b<binary>" rendering of `flags` (strconv.FormatInt(f, 2)).
