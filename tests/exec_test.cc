@@ -166,6 +166,30 @@ TEST(ExecTest, FailedInterpositionLeavesTheConversationIntact) {
   }
 }
 
+// Under `strace -f`, synctrace's child is already traced, so PTRACE_SEIZE is
+// refused: one line, and the command runs untraced with its conversation intact.
+TEST(ExecTest, RefusedPtraceRunsTheCommandUntraced) {
+  std::vector<std::string> command = {kFakeRunc, "run", "c10"};
+  RunResult plain = RunProcess(command);
+  std::string log = NewLogPath("refused");
+  std::vector<std::string> argv = {"/usr/bin/strace", "-f", "-o", "/dev/null"};
+  std::vector<std::string> exec = Exec(log, command);
+  argv.insert(argv.end(), exec.begin(), exec.end());
+  RunResult traced = RunProcess(argv);
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  // (strace itself traces the init, so only its TracerPid line differs.)
+  auto without_tracer_pid = [](std::vector<std::string> lines) {
+    lines.erase(std::remove_if(lines.begin(), lines.end(),
+                               [](const std::string& l) { return l.rfind("init: TracerPid", 0) == 0; }),
+                lines.end());
+    return lines;
+  };
+  EXPECT_EQ(without_tracer_pid(SortedLines(traced.out)), without_tracer_pid(SortedLines(plain.out)));
+  EXPECT_EQ(without_tracer_pid(SortedLines(traced.out)).size(), SortedLines(plain.out).size() - 1);
+  EXPECT_THAT(traced.err, HasSubstr("running it untraced"));
+  EXPECT_EQ(std::count(traced.err.begin(), traced.err.end(), '\n'), 1) << traced.err;
+}
+
 TEST(ExecTest, OldRuncIsNotTracedAndSaysWhy) {
   std::string log = NewLogPath("old");
   RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c5", "--old-runc"}));

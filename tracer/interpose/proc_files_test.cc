@@ -1,0 +1,74 @@
+// /proc readers and the sock_diag peer lookup, on this process's own sockets.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gtest/gtest.h"
+#include "tracer/interpose/proc_files.h"
+#include "tracer/interpose/unix_peer.h"
+
+namespace synctrace {
+namespace {
+
+uint64_t InodeOf(int fd) {
+  struct stat st {};
+  fstat(fd, &st);
+  return st.st_ino;
+}
+
+TEST(UnixPeerTest, FindsThePeerOfASeqpacketPairEnd) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+  absl::StatusOr<UnixSocketInfo> info = QueryUnixSocket(InodeOf(pair[0]));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->type, SOCK_SEQPACKET);
+  EXPECT_EQ(info->peer_inode, InodeOf(pair[1]));
+  close(pair[0]);
+  close(pair[1]);
+}
+
+TEST(UnixPeerTest, UnknownInodeIsNotFound) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+  uint64_t gone = InodeOf(pair[0]);
+  close(pair[0]);
+  close(pair[1]);
+  EXPECT_FALSE(QueryUnixSocket(gone).ok());
+}
+
+TEST(ProcFilesTest, FindsOurFdsOfASocketAndTheirCloexecFlag) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, pair), 0);
+  int dup_cloexec = fcntl(pair[1], F_DUPFD_CLOEXEC, 50);
+  absl::StatusOr<std::vector<int>> fds = FdsOfSocket(getpid(), InodeOf(pair[1]));
+  ASSERT_TRUE(fds.ok());
+  EXPECT_EQ(*fds, (std::vector<int>{pair[1], dup_cloexec}));
+  absl::StatusOr<uint64_t> ino = SocketInode(getpid(), pair[0]);
+  ASSERT_TRUE(ino.ok());
+  EXPECT_EQ(*ino, InodeOf(pair[0]));
+  EXPECT_EQ(*FdInfoFlags(getpid(), pair[1]) & O_CLOEXEC, 0);
+  EXPECT_NE(*FdInfoFlags(getpid(), dup_cloexec) & O_CLOEXEC, 0);
+  int file = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  EXPECT_FALSE(SocketInode(getpid(), file).ok());  // not a socket
+  for (int fd : {pair[0], pair[1], dup_cloexec, file}) close(fd);
+}
+
+TEST(ProcFilesTest, EnvironmentCmdlineAndStatus) {
+  setenv("SYNCTRACE_PROC_FILES_TEST", "yes", 1);  // not in /proc (set after exec)
+  EXPECT_TRUE(WaitForEnvironment(getpid(), 100));
+  absl::StatusOr<ProcEnviron> env = ReadEnviron(getpid());
+  ASSERT_TRUE(env.ok());
+  EXPECT_FALSE(env->Get("SYNCTRACE_PROC_FILES_TEST").has_value());
+  EXPECT_FALSE(env->entries.empty());
+  absl::StatusOr<std::vector<std::string>> argv = ReadCmdline(getpid());
+  ASSERT_TRUE(argv.ok());
+  EXPECT_NE(argv->at(0).find("proc_files_test"), std::string::npos);
+  EXPECT_EQ(TgidOf(getpid()), getpid());
+  EXPECT_EQ(TracerPidOf(getpid()), 0);
+  EXPECT_EQ(JoinCommandLine({"runc", "run", "c1"}), "runc run c1");
+  EXPECT_FALSE(ReadEnviron(-5).ok());
+}
+
+}  // namespace
+}  // namespace synctrace
