@@ -43,11 +43,11 @@ int RunSessions(const std::vector<sim::Scenario>& scenarios, const sim::Pacing& 
   int failed = 0;
   for (const sim::Scenario& scenario : scenarios) {
     if (stop.load()) break;
+    if (&scenario != &scenarios.front()) pacing.Pause(sim::kHooksPause);  // a breath between sessions
     sim::SessionResult result =
         sim::RunSimSession(scenario, pacing, sim::Connection::kThroughRelay, trace, gate);
     if (!result.problems.empty()) ++failed;
     trace->Note(0, absl::StrCat("demo ", sim::DescribeOutcome(result)));
-    pacing.Pause(sim::kHooksPause);  // a breath between sessions
   }
   return failed;
 }
