@@ -2,8 +2,10 @@
 #include "tracer/packet_io.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -95,6 +97,34 @@ TEST(PacketIoTest, TheKernelMaximumOfFdsInOnePacket) {
   EXPECT_EQ(got.fds.size(), static_cast<size_t>(kMaxFdsPerMessage));
   EXPECT_FALSE(got.control_truncated);
   EXPECT_TRUE(got.had_control);
+}
+
+// A receiver out of fd slots gets the packet with MSG_CTRUNC: reported, not hidden.
+TEST(PacketIoTest, ControlDataCutByTheKernelIsReported) {
+  Pair p = SeqpacketPair();
+  std::vector<UniqueFd> fds;
+  for (int i = 0; i < 3; ++i) fds.emplace_back(dup(p.a.get()));
+  ASSERT_EQ(SendPacket(p.a.get(), "fds", fds), 3);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // no room for even one more fd in this process
+    int highest = 0;
+    for (int fd = 0; fd < 1024; ++fd) {
+      if (fcntl(fd, F_GETFD) >= 0) highest = fd;
+    }
+    for (int fd = 0; fd < highest; ++fd) {
+      if (fcntl(fd, F_GETFD) < 0) dup2(p.b.get(), fd);  // fill the holes
+    }
+    rlimit limit{static_cast<rlim_t>(highest + 1), static_cast<rlim_t>(highest + 1)};
+    setrlimit(RLIMIT_NOFILE, &limit);
+    ReceivedPacket got;
+    ssize_t n = ReceivePacket(p.b.get(), &got);
+    _exit(n == 3 && got.data == "fds" && got.control_truncated && got.fds.empty() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "expected the packet whole, no fds, and control_truncated";
 }
 
 TEST(PacketIoTest, FullPeerQueueIsEagainNotABlock) {

@@ -345,6 +345,41 @@ TEST(RelayTest, StopFromAnotherThreadEndsTheSessionForBothPeers) {
   EXPECT_EQ(r.end_reason, "stopped by synctrace");
 }
 
+TEST(RelayTest, ABlockedObserverNeverSlowsForwardingAndLossIsReported) {
+  RecordingSink sink;
+  Trace trace({&sink}, MonotonicNowNs(), /*queue_capacity=*/64);
+  int p[2], c[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p), 0);
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c), 0);
+  UniqueFd parent(p[0]), child(c[0]);
+  int session = trace.StartSession(SessionInfo{});
+  sink.WaitForEvents(1);
+  sink.Block();  // the observer hangs from here on
+  Relay relay(p[1], c[1], session, &trace);
+  std::thread t([&] { relay.Run(); });
+  const int kPackets = 3000;
+  std::thread sender([&] {
+    for (int i = 0; i < kPackets; ++i) {
+      ASSERT_EQ(SendPacketWithin(child.get(), R"({"type":"procReady","flags":0})", {}, kTimeoutMs), 30);
+    }
+  });
+  std::vector<std::string> got = ReceiveN(parent.get(), kPackets);
+  sender.join();
+  EXPECT_EQ(got.size(), static_cast<size_t>(kPackets));
+  parent.reset();
+  child.reset();
+  t.join();
+  EXPECT_GT(trace.dropped(), 0u);
+  sink.Release();
+  trace.Close();
+  uint64_t reported = 0;
+  for (const TraceEvent& e : sink.events()) {
+    if (e.kind == EventKind::kEventsDropped) reported += e.dropped;
+  }
+  EXPECT_EQ(reported, trace.dropped());
+  EXPECT_EQ(sink.Count(EventKind::kMessage) + reported, static_cast<uint64_t>(kPackets));
+}
+
 class RecordingGate : public ForwardGate {
  public:
   void BeforeForward(int, Direction direction, const WirePacket& packet) override {
