@@ -15,6 +15,7 @@
 
 #include "benchmark/benchmark.h"
 #include "decoder/packet_decoder.h"
+#include "simdjson.h"
 
 namespace synctrace {
 namespace {
@@ -57,6 +58,24 @@ void BM_DecodeAndString(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAndString);
 
+// One packet of the mix, repeated (the argument is its line number - 1): shows
+// which types cost what.
+void BM_DecodeOnePacket(benchmark::State& state) {
+  const std::string& packet = Packets()[static_cast<size_t>(state.range(0)) % Packets().size()];
+  JsonPacketParser parser;
+  SyncMessage message;
+  std::string out;
+  for (auto _ : state) {
+    parser.Parse(packet, &message);
+    out.clear();
+    message.AppendString(&out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(packet.size()) * state.iterations());
+  state.SetLabel(message.type);
+}
+BENCHMARK(BM_DecodeOnePacket)->DenseRange(0, 7);
+
 // Through the per-direction state machine (as the tracer uses it): each
 // packet is copied into a WirePacket and each message returned in a vector.
 void BM_PacketDecoderFeedAndString(benchmark::State& state) {
@@ -75,6 +94,36 @@ void BM_PacketDecoderFeedAndString(benchmark::State& state) {
   Report(state);
 }
 BENCHMARK(BM_PacketDecoderFeedAndString);
+
+// The floor under the decoder: simdjson alone iterating each packet's
+// top-level fields (no validation, no String()), from a padded buffer.
+void BM_SimdjsonOnDemandFloor(benchmark::State& state) {
+  const std::vector<std::string>& packets = Packets();
+  std::vector<simdjson::padded_string> padded;
+  for (const std::string& p : packets) padded.emplace_back(p);
+  simdjson::ondemand::parser parser;
+  size_t i = 0;
+  for (auto _ : state) {
+    simdjson::ondemand::document doc;
+    size_t fields = 0;
+    if (parser.iterate(padded[i]).get(doc) == simdjson::SUCCESS) {
+      simdjson::ondemand::object object;
+      if (doc.get_object().get(object) == simdjson::SUCCESS) {
+        for (auto field : object) {
+          simdjson::ondemand::value value;
+          if (field.value().get(value) == simdjson::SUCCESS) {
+            benchmark::DoNotOptimize(value.raw_json_token());
+          }
+          ++fields;
+        }
+      }
+    }
+    benchmark::DoNotOptimize(fields);
+    if (++i == packets.size()) i = 0;
+  }
+  Report(state);
+}
+BENCHMARK(BM_SimdjsonOnDemandFloor);
 
 std::string DefaultPacketsPath() {
   const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");

@@ -319,6 +319,49 @@ size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::
   }
 }
 
+bool ListObjectMembers(std::string_view s, std::vector<JsonMember>* members, std::string* stack,
+                       std::string* error) {
+  members->clear();
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < s.size() && IsSpace(s[i])) ++i;
+  };
+  skip_space();
+  size_t end = ScanJsonValue(s, i, stack, error);
+  if (end == std::string_view::npos) return false;
+  size_t rest = end;
+  while (rest < s.size() && IsSpace(s[rest])) ++rest;
+  if (rest != s.size()) {
+    Fail(error, "invalid character after top-level value", rest);
+    return false;
+  }
+  if (s[i] != '{') {
+    *error = "not an object";
+    return false;
+  }
+  // Valid: walk the top level only.
+  ++i;
+  for (;;) {
+    skip_space();
+    if (s[i] == '}') return true;
+    if (s[i] == ',') {
+      ++i;
+      skip_space();
+    }
+    JsonMember member;
+    size_t close = ScanJsonString(s, i, &member.key_has_escape);
+    member.key_body = s.substr(i + 1, close - i - 1);
+    i = close + 1;
+    skip_space();
+    ++i;  // ':'
+    skip_space();
+    size_t value_end = ScanJsonValue(s, i, stack, error);
+    member.value = s.substr(i, value_end - i);
+    members->push_back(member);
+    i = value_end;
+  }
+}
+
 bool ParseInt64(std::string_view s, int64_t* value) {
   bool negative = !s.empty() && s[0] == '-';
   size_t i = negative ? 1 : 0;

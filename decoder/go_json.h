@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace synctrace {
 
@@ -47,6 +48,20 @@ size_t ScanJsonNumber(std::string_view s, bool* is_integer);
 // npos with *error set. Nesting deeper than Go's limit (10000) is an error, as
 // in Go. *stack is scratch space (reused between calls to avoid allocation).
 size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::string* error);
+
+// One member of a JSON object: the key's body (between its quotes) and the
+// value's exact bytes.
+struct JsonMember {
+  std::string_view key_body;
+  bool key_has_escape = false;
+  std::string_view value;
+};
+
+// The members of the JSON object that is all of s (whitespace around it
+// allowed), checked with Go's grammar. False (and *error) when s is not
+// exactly one valid object.
+bool ListObjectMembers(std::string_view s, std::vector<JsonMember>* members, std::string* stack,
+                       std::string* error);
 
 // Go's strconv.ParseInt(s, 10, 64) on an integer literal; false on overflow.
 bool ParseInt64(std::string_view s, int64_t* value);

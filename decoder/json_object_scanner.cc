@@ -70,6 +70,10 @@ size_t FirstValueEnd(std::string_view s) {
 
 }  // namespace
 
+JsonKind KindOfJsonValue(std::string_view value) {
+  return value.empty() ? JsonKind::kNull : KindOf(value[0]);
+}
+
 std::string_view JsonKindName(JsonKind kind) {
   switch (kind) {
     case JsonKind::kString: return "a string";

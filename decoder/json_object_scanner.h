@@ -30,6 +30,8 @@ enum class JsonKind : uint8_t { kString, kNumber, kObject, kArray, kTrue, kFalse
 
 // "a string", "a number", "an object", ... (for messages).
 std::string_view JsonKindName(JsonKind kind);
+// The kind of a valid JSON value, from its first byte.
+JsonKind KindOfJsonValue(std::string_view value);
 
 struct JsonField {
   uint32_t key_offset = 0;    // the key's body, between its quotes

@@ -1,12 +1,24 @@
 // SyncMessage: runc's syncT String() byte for byte, and procError's payload.
 #include "decoder/sync_message.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "decoder/absl_compat.h"
 #include "decoder/go_json.h"
 #include "decoder/json_object_scanner.h"
 
 namespace synctrace {
+namespace {
+
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 void AppendBinaryFlags(int64_t flags, std::string* out) {
   uint64_t magnitude = flags < 0 ? 0 - static_cast<uint64_t>(flags) : static_cast<uint64_t>(flags);
@@ -85,31 +97,39 @@ void SyncMessage::Clear() {
 }
 
 bool DecodeInitError(std::string_view arg, std::string* message, std::string* problem) {
-  thread_local JsonObjectScanner scanner;
-  const JsonScan& scan = scanner.Scan(arg);
+  thread_local std::vector<JsonMember> members;
+  thread_local std::string stack, error;
   if (message != nullptr) message->clear();
-  if (scan.status == JsonScanStatus::kInvalid || scan.trailing_bytes) {
-    *problem = "arg is not valid JSON";
-    return false;
-  }
-  if (scan.status == JsonScanStatus::kNotObject) {
-    if (scan.root_kind == JsonKind::kNull) return true;  // Go: no-op
-    *problem = absl::StrCat("arg is ", Av(JsonKindName(scan.root_kind)), ", not an object");
+  if (!ListObjectMembers(arg, &members, &stack, &error)) {
+    std::string_view trimmed = arg.substr(std::min(arg.find_first_not_of(" \t\r\n"), arg.size()));
+    if (trimmed == "null") return true;  // Go: no-op
+    if (error == "not an object") {
+      *problem = absl::StrCat("arg is ", Av(JsonKindName(KindOfJsonValue(trimmed))), ", not an object");
+    } else {
+      *problem = absl::StrCat("arg is not valid JSON (", error, ")");
+    }
     return false;
   }
   bool ok = true;
-  for (const JsonField& field : scan.fields) {
-    if (!EqualFoldGo(scanner.Key(field), "message")) continue;
-    if (field.kind == JsonKind::kNull) continue;  // Go: no-op
-    if (field.kind != JsonKind::kString) {
-      *problem = absl::StrCat("\"message\" is ", Av(JsonKindName(field.kind)), ", not a string");
+  std::string key;
+  for (const JsonMember& member : members) {
+    std::string_view name = member.key_body;
+    if (member.key_has_escape || !IsAscii(name)) {
+      key.clear();
+      AppendGoUnquoted(member.key_body, &key);
+      name = key;
+    }
+    if (!EqualFoldGo(name, "message")) continue;
+    JsonKind kind = KindOfJsonValue(member.value);
+    if (kind == JsonKind::kNull) continue;  // Go: no-op
+    if (kind != JsonKind::kString) {
+      *problem = absl::StrCat("\"message\" is ", Av(JsonKindName(kind)), ", not a string");
       ok = false;  // Go reports the error after decoding the rest
       continue;
     }
     if (message == nullptr) continue;  // only checking
-    std::string_view value = scanner.Value(field);
     message->clear();
-    AppendGoUnquoted(value.substr(1, value.size() - 2), message);
+    AppendGoUnquoted(member.value.substr(1, member.value.size() - 2), message);
   }
   return ok;
 }
