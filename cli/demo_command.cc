@@ -7,6 +7,7 @@
 //
 // Also the hidden `__sim-peer` command: one simulated peer process (started by
 // the demo itself, see tracer/sim/peer_process.h).
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -37,15 +38,23 @@ ABSL_FLAG(double, speed, -1,
 namespace synctrace {
 namespace {
 
+sim::SessionCanceller* g_canceller = nullptr;  // for the signal handler
+
+void CancelOnSignal(int) {
+  if (g_canceller != nullptr) g_canceller->Cancel();
+}
+
 // Runs every session in turn; returns how many did not behave as expected.
 int RunSessions(const std::vector<sim::Scenario>& scenarios, const sim::Pacing& pacing,
-                Trace* trace, ForwardGate* gate, const std::atomic<bool>& stop) {
+                Trace* trace, ForwardGate* gate, sim::SessionCanceller* canceller) {
   int failed = 0;
   for (const sim::Scenario& scenario : scenarios) {
-    if (stop.load()) break;
+    if (canceller->cancelled()) break;
     if (&scenario != &scenarios.front()) pacing.Pause(sim::kHooksPause);  // a breath between sessions
     sim::SessionResult result =
-        sim::RunSimSession(scenario, pacing, sim::Connection::kThroughRelay, trace, gate);
+        sim::RunSimSession(scenario, pacing, sim::Connection::kThroughRelay, trace, gate,
+                           absl::Seconds(60), canceller);
+    if (canceller->cancelled()) break;
     if (!result.problems.empty()) ++failed;
     trace->Note(0, absl::StrCat("demo ", sim::DescribeOutcome(result)));
   }
@@ -85,31 +94,38 @@ int RunDemo(const std::vector<std::string>& args) {
                              name, "); runc parent and runc init are separate processes talking "
                              "through synctrace's relay"));
 
-  std::atomic<bool> stop{false};
+  sim::SessionCanceller canceller;
+  g_canceller = &canceller;
+  signal(SIGINT, CancelOnSignal);
+  signal(SIGTERM, CancelOnSignal);
   int failed = 0;
   Tui* tui = outputs->tui();
   if (tui == nullptr) {
-    failed = RunSessions(scenarios, pacing, &trace, nullptr, stop);
+    failed = RunSessions(scenarios, pacing, &trace, nullptr, &canceller);
   } else {
     std::atomic<bool> running{true};
     std::thread sessions([&] {
-      failed = RunSessions(scenarios, pacing, &trace, tui->gate(), stop);
+      failed = RunSessions(scenarios, pacing, &trace, tui->gate(), &canceller);
       running = false;
     });
     tui->Run([&] { return running.load(); });
-    if (running.load()) stop = true;  // the user quit early: no further sessions
+    if (running.load()) canceller.Cancel();  // the user quit early: end the running session
     sessions.join();
   }
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  g_canceller = nullptr;
   int ran = static_cast<int>(scenarios.size());
   std::string verdict =
-      failed == 0 ? absl::StrCat("demo: all ", ran, " session(s) behaved as expected")
-                  : absl::StrCat("demo: ", failed, " of ", ran,
-                                 " session(s) did NOT behave as expected (see the notes above)");
-  if (stop.load() && failed == 0) verdict = "demo: stopped before all sessions ran";
+      canceller.cancelled()
+          ? "demo: stopped before all sessions were over"
+          : failed == 0 ? absl::StrCat("demo: all ", ran, " session(s) behaved as expected")
+                        : absl::StrCat("demo: ", failed, " of ", ran,
+                                       " session(s) did NOT behave as expected (see the notes above)");
   trace.Note(0, verdict);
   trace.Close();
   std::fprintf(stderr, "synctrace %s\n", verdict.c_str());
-  return failed == 0 && !stop.load() ? kExitOk : kExitFailure;
+  return failed == 0 && !canceller.cancelled() ? kExitOk : kExitFailure;
 }
 
 int RunSimPeerCommand(const std::vector<std::string>& args) { return sim::RunSimPeer(args); }

@@ -176,11 +176,36 @@ std::string DescribeOutcome(const SessionResult& r) {
   return absl::StrCat(head, ": as expected: ", what);
 }
 
+void SessionCanceller::Cancel() {
+  cancelled_ = true;
+  if (Relay* relay = relay_.load()) relay->Stop();
+  for (pid_t pid : {parent_.load(), child_.load()}) {
+    if (pid > 0) kill(pid, SIGKILL);
+  }
+}
+
+void SessionCanceller::Attach(Relay* relay, pid_t parent, pid_t child) {
+  parent_ = parent;
+  child_ = child;
+  relay_ = relay;
+  if (cancelled_.load()) Cancel();  // cancelled while we were starting
+}
+
+void SessionCanceller::Detach() {
+  relay_ = nullptr;
+  parent_ = 0;
+  child_ = 0;
+}
+
 SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
                             Connection connection, Trace* trace, ForwardGate* gate,
-                            absl::Duration deadline) {
+                            absl::Duration deadline, SessionCanceller* canceller) {
   SessionResult result;
   result.scenario = scenario;
+  if (canceller != nullptr && canceller->cancelled()) {
+    result.problems.push_back("cancelled before it started");
+    return result;
+  }
   const bool relay = connection == Connection::kThroughRelay;
   int parent_pair[2] = {-1, -1};  // [1]: the parent peer's end
   int child_pair[2] = {-1, -1};   // [0]: the child peer's end
@@ -212,7 +237,9 @@ SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
       info.init_type = scenario.init_type;
       result.session = trace->StartSession(info);
       Relay r(parent_pair[0], child_pair[1], result.session, trace, gate);  // owns both
+      if (canceller != nullptr) canceller->Attach(&r, parent->pid, child->pid);
       result.relay = r.Run();
+      if (canceller != nullptr) canceller->Detach();
     } else {
       close(parent_pair[0]);
       close(child_pair[1]);
@@ -227,8 +254,15 @@ SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
     }
     return result;
   }
+  if (canceller != nullptr) canceller->Attach(nullptr, parent->pid, child->pid);
   result.child = FinishPeer(&*child, deadline);
+  if (canceller != nullptr) canceller->Attach(nullptr, parent->pid, 0);  // child reaped
   result.parent = FinishPeer(&*parent, deadline);
+  if (canceller != nullptr) canceller->Detach();
+  if (canceller != nullptr && canceller->cancelled()) {
+    result.problems.push_back("cancelled while running");
+    return result;
+  }
   result.problems = CheckExpectations(scenario, result.parent, result.child);
   return result;
 }

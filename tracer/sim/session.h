@@ -14,6 +14,9 @@
 #ifndef SYNCTRACE_TRACER_SIM_SESSION_H_
 #define SYNCTRACE_TRACER_SIM_SESSION_H_
 
+#include <sys/types.h>
+
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,24 @@ namespace sim {
 
 enum class Connection { kDirect, kThroughRelay };
 
+// Lets another thread (or a signal handler: only atomics, Relay::Stop and
+// kill) end the running session early, e.g. when the user quits the TUI.
+// Later sessions given the same canceller do not start.
+class SessionCanceller {
+ public:
+  void Cancel();
+  bool cancelled() const { return cancelled_.load(); }
+  // Used by RunSimSession while a session runs.
+  void Attach(Relay* relay, pid_t parent, pid_t child);
+  void Detach();
+
+ private:
+  std::atomic<bool> cancelled_{false};
+  std::atomic<Relay*> relay_{nullptr};
+  std::atomic<pid_t> parent_{0};
+  std::atomic<pid_t> child_{0};
+};
+
 struct SessionResult {
   Scenario scenario;
   int session = 0;              // the Trace's session number (relay only)
@@ -40,9 +61,12 @@ struct SessionResult {
 // Runs one session to its end. Through the relay, `trace` receives the events
 // (and `gate` may hold packets); direct, both are unused and may be null.
 // A peer still running after `deadline` is killed (and that is a problem).
+// With a canceller, Cancel() stops the relay and kills both peers; the result
+// then says "cancelled" among its problems.
 SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
                             Connection connection, Trace* trace, ForwardGate* gate = nullptr,
-                            absl::Duration deadline = absl::Seconds(60));
+                            absl::Duration deadline = absl::Seconds(60),
+                            SessionCanceller* canceller = nullptr);
 
 // What the scenario expects of each peer, checked: errors (runc's texts),
 // EOF, files received (name == source, same st_dev/st_ino), exit statuses.
