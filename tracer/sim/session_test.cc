@@ -5,12 +5,15 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "decoder/event_sink.h"
 #include "gtest/gtest.h"
 #include "tracer/sim/peer_report.h"
@@ -207,6 +210,50 @@ TEST(ScenarioNamesTest, UnknownNameListsTheNames) {
             "unknown scenario 'nope' (scenarios: create, exec, mount-error, bad-peer, child-crash, all)");
   EXPECT_EQ(ExpandScenario("all", "/tmp")->size(), 8u);
   EXPECT_EQ(ExpandScenario("bad-peer", "/tmp")->size(), 4u);
+}
+
+}  // namespace
+}  // namespace sim
+}  // namespace synctrace
+
+namespace synctrace {
+namespace sim {
+namespace {
+
+// Calls a function on the first message event (from the dispatcher thread).
+class FirstMessageSink : public EventSink {
+ public:
+  explicit FirstMessageSink(std::function<void()> on_first) : on_first_(std::move(on_first)) {}
+  void Consume(const TraceEvent& event) override {
+    if (event.kind == EventKind::kMessage && !fired_.exchange(true)) on_first_();
+  }
+
+ private:
+  std::function<void()> on_first_;
+  std::atomic<bool> fired_{false};
+};
+
+TEST(SessionCancelTest, CancelEndsARunningPacedSessionAtOnce) {
+  absl::StatusOr<SimFixture> fixture = SimFixture::Create();
+  ASSERT_TRUE(fixture.ok());
+  Scenario create = ExpandScenario("create", fixture->dir())->front();
+  SessionCanceller canceller;
+  FirstMessageSink sink([&canceller] { canceller.Cancel(); });
+  Trace trace({&sink}, MonotonicNowNs());
+  absl::Time start = absl::Now();
+  // At speed 1 this conversation takes about 6 s; cancelled after its first message.
+  SessionResult r = RunSimSession(create, Pacing{1}, Connection::kThroughRelay, &trace, nullptr,
+                                  absl::Seconds(60), &canceller);
+  trace.Close();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  ASSERT_EQ(r.problems.size(), 1u) << absl::StrJoin(r.problems, "\n");
+  EXPECT_EQ(r.problems[0], "cancelled while running");
+  EXPECT_EQ(r.child.exit, "killed by SIGKILL");
+  EXPECT_EQ(r.parent.exit, "killed by SIGKILL");
+  // A later session with the same canceller does not start.
+  SessionResult later = RunSimSession(create, Pacing{}, Connection::kDirect, nullptr, nullptr,
+                                      absl::Seconds(60), &canceller);
+  EXPECT_EQ(later.problems, std::vector<std::string>{"cancelled before it started"});
 }
 
 }  // namespace
