@@ -24,6 +24,10 @@
 //   container init: ..." on failure, exit 1. Afterwards it reads until EOF
 //   (runc waits for the child) and keeps what still arrived in report.late.
 // The bad-peer scenarios make one side break the protocol on purpose.
+// Side effects to know when calling these from a process of your own: the child
+// installs an allow-everything seccomp filter on the calling thread (to get a
+// real notify fd) and allows any process to pidfd_getfd from it (Yama's
+// PR_SET_PTRACER); the parent needs ptrace access to child_pid for that.
 //
 // Example (inside a process that owns one end):
 //   PeerReport report;
