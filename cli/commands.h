@@ -23,6 +23,9 @@ int RunExec(const std::vector<std::string>& args);
 // cli/runtime_command.cc: the drop-in runtime wrapper (all arguments are runc's).
 int RunRuntime(const std::vector<std::string>& args);
 
+// cli/replay_command.cc: show a saved JSON Lines log in the TUI (text when piped).
+int RunReplay(const std::vector<std::string>& args);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_CLI_COMMANDS_H_

@@ -22,6 +22,8 @@ const std::vector<Subcommand>& Subcommands() {
       {"runtime", "runtime [--runtime-path P] [--log-dir D] [--] RUNC_ARGS...",
        "drop-in OCI runtime: runc under exec, logs per invocation (or symlink synctrace-runc)",
        {}, RunRuntime, /*raw_args=*/true},
+      {"replay", "replay FILE.jsonl",
+       "show a saved --json log in the TUI (text lines when piped)", {}, RunReplay},
   };
   return kTable;
 }

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -23,13 +24,14 @@ std::string Flags(int64_t flags) {
 std::string NonMessageText(const StoreRecord& r, const TraceEvent& e) {
   switch (r.kind) {
     case RowKind::kSessionStart: {
+      if (!e.text.empty()) return e.text;
       std::string s = "session start";
       if (e.session_info.parent_pid) absl::StrAppend(&s, ": parent pid ", e.session_info.parent_pid);
       if (e.session_info.child_pid) absl::StrAppend(&s, ", child pid ", e.session_info.child_pid);
-      if (!e.text.empty()) absl::StrAppend(&s, " (", e.text, ")");
       return s;
     }
     case RowKind::kSessionEnd:
+      if (absl::StartsWith(e.text, "session end")) return e.text;
       return e.text.empty() ? "session end" : absl::StrCat("session end: ", e.text);
     case RowKind::kEventsDropped:
       return absl::StrCat("missed ", e.dropped, " events (the view fell behind)");
@@ -45,7 +47,7 @@ std::string NonMessageText(const StoreRecord& r, const TraceEvent& e) {
 }  // namespace
 
 std::string FormatDuration(int64_t ns) {
-  if (ns < 0) return "-";
+  if (ns < 0) return "-" + FormatDuration(-ns);
   if (ns < 1000) return absl::StrCat(ns, "ns");
   if (ns < 1000000) return absl::StrFormat("%.1fus", ns / 1e3);
   if (ns < 1000000000) return absl::StrFormat("%.2fms", ns / 1e6);
