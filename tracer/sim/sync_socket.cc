@@ -20,6 +20,26 @@ namespace {
 constexpr int64_t kSyncFlagHasFd = 1;
 constexpr size_t kMaxNameLen = 4096;  // internal/cmsg MaxNameLen
 
+// A msghdr over one data buffer with control room for exactly one fd
+// (CMSG_SPACE(4), as internal/cmsg's oobSpace).
+struct OneFdMessage {
+  OneFdMessage(char* data, size_t size) {
+    std::memset(control, 0, sizeof control);
+    std::memset(&msg, 0, sizeof msg);
+    iov.iov_base = data;
+    iov.iov_len = size;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  OneFdMessage(const OneFdMessage&) = delete;
+  OneFdMessage& operator=(const OneFdMessage&) = delete;
+  struct iovec iov;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  struct msghdr msg;
+};
+
 std::string Binary(int64_t v) {
   if (v == 0) return "0";
   bool negative = v < 0;
@@ -82,17 +102,8 @@ absl::Status SyncSocket::WriteSync(const SimMessage& message) {
     return absl::InvalidArgumentError(absl::StrCat("sending file after sync \"", m.type,
                                                    "\": sendfd: filename too long: ", m.file_name));
   }
-  struct iovec iov;
-  iov.iov_base = const_cast<char*>(m.file_name.data());
-  iov.iov_len = m.file_name.size();
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  std::memset(control, 0, sizeof control);
-  struct msghdr msg;
-  std::memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  OneFdMessage buffers(const_cast<char*>(m.file_name.data()), m.file_name.size());
+  struct msghdr& msg = buffers.msg;
   struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
   cmsg->cmsg_level = SOL_SOCKET;
   cmsg->cmsg_type = SCM_RIGHTS;
@@ -157,16 +168,8 @@ absl::Status SyncSocket::ReadPacket(std::string* packet, bool* eof) {
 absl::Status SyncSocket::RecvFile(SimMessage* into) {
   if (absl::Status s = WaitReadable(); !s.ok()) return s;
   std::string name(kMaxNameLen, '\0');
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  struct iovec iov;
-  iov.iov_base = name.data();
-  iov.iov_len = name.size();
-  struct msghdr msg;
-  std::memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  OneFdMessage buffers(name.data(), name.size());
+  struct msghdr& msg = buffers.msg;
   ssize_t n;
   do {
     n = recvmsg(fd_, &msg, MSG_CMSG_CLOEXEC);
