@@ -5,7 +5,9 @@
 // run: untraced, under `synctrace exec --log FILE`, and under
 // `strace -f -o /dev/null`. The three are interleaved round by round so that
 // machine noise hits them alike; prints the median and mean per run and the
-// ratios to untraced (docs/BENCHMARKS.md, section "exec").
+// ratios to untraced (docs/BENCHMARKS.md, section "exec"). A fourth line,
+// `synctrace exec -- /bin/true`, is synctrace's fixed cost (its own start with
+// ~50 shared libraries, the ptrace set-up, the log) without any runc at all.
 //
 //   bazel run -c opt //bench:exec_bench -- [ROUNDS] [INITS]
 #include <fcntl.h>
@@ -71,8 +73,9 @@ int main(int argc, char** argv) {
   };
   std::vector<Variant> variants = {{"untraced", command, {}},
                                    {"synctrace exec --log", {synctrace, "exec", "--log", log, "--"}, {}},
-                                   {"strace -f -o /dev/null", {"/usr/bin/strace", "-f", "-o", "/dev/null"}, {}}};
-  for (size_t i = 1; i < variants.size(); ++i) {
+                                   {"strace -f -o /dev/null", {"/usr/bin/strace", "-f", "-o", "/dev/null"}, {}},
+                                   {"synctrace exec -- /bin/true", {synctrace, "exec", "--log", log, "--", "/bin/true"}, {}}};
+  for (size_t i = 1; i < 3; ++i) {
     variants[i].argv.insert(variants[i].argv.end(), command.begin(), command.end());
   }
   for (Variant& v : variants) TimeRun(v.argv);  // warm up caches
