@@ -1,0 +1,59 @@
+// Breakpoints in the real TUI: `synctrace demo` (simulated runc peers through
+// the real relay) under tmux. A breakpoint on procReady holds that packet (the
+// parent never sees it, so no procRun comes back); `s` forwards it and holds
+// the next message; `c` forwards that and lets the session finish.
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/tmux_session.h"
+
+namespace synctrace {
+namespace {
+
+bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+
+TEST(TuiBreakpointTmuxTest, HoldsStepsAndContinues) {
+  TmuxSession tmux("break");
+  ASSERT_TRUE(tmux.Start(RunfilePath("synctrace") + " demo --scenario create --speed 1; echo \"demo exit $?\"; sleep 60",
+                         160, 45));
+  std::string screen;
+  ASSERT_TRUE(tmux.WaitFor("synctrace live", &screen)) << screen;
+  tmux.SendKeys({"b"});
+  ASSERT_TRUE(tmux.WaitFor("break on type or 'anomaly'", &screen)) << screen;
+  tmux.SendText("procReady");
+  tmux.SendKeys({"Enter"});
+  ASSERT_TRUE(tmux.WaitFor("breakpoint set on procReady", &screen)) << screen;
+  EXPECT_TRUE(Has(screen, "break: procReady")) << screen;
+
+  // The child's procReady is held before the relay forwards it.
+  ASSERT_TRUE(tmux.WaitFor("HELD, not forwarded: s1 C\u2192P procReady (breakpoint on procReady)",
+                           &screen, 60))
+      << screen;
+  EXPECT_TRUE(LinesWith(screen, "procRun ").empty()) << screen;  // the parent never got it
+  EXPECT_TRUE(LinesWith(screen, "   procReady").empty()) << screen;  // not forwarded: no row yet
+  EXPECT_TRUE(Has(screen, "s1 running")) << screen;
+
+  // Quitting asks first while the session runs; 'n' keeps tracing.
+  tmux.SendKeys({"q"});
+  ASSERT_TRUE(tmux.WaitFor("A session is still running; quitting stops the relay", &screen)) << screen;
+  tmux.SendKeys({"n"});
+  ASSERT_TRUE(tmux.WaitFor("still tracing", &screen)) << screen;
+
+  // Step: procReady goes through, the parent answers, and procRun is held in turn.
+  tmux.SendKeys({"s"});
+  ASSERT_TRUE(tmux.WaitFor("HELD, not forwarded: s1 C\u2190P procRun (stepping)", &screen, 60))
+      << screen;
+  EXPECT_FALSE(LinesWith(screen, "C\u2192P   procReady").empty()) << screen;
+  EXPECT_TRUE(LinesWith(screen, "C\u2190P   procRun").empty()) << screen;
+
+  // Continue: procRun is forwarded and the session ends as the scenario expects.
+  tmux.SendKeys({"c"});
+  ASSERT_TRUE(tmux.WaitFor("demo s1 create: as expected", &screen, 60)) << screen;
+  EXPECT_FALSE(Has(screen, "HELD")) << screen;
+  EXPECT_FALSE(LinesWith(screen, "C\u2190P   procRun").empty()) << screen;
+  tmux.SendKeys({"q"});
+  ASSERT_TRUE(tmux.WaitFor("demo exit 0", &screen)) << screen;
+}
+
+}  // namespace
+}  // namespace synctrace
