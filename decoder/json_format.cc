@@ -71,6 +71,15 @@ void AppendFd(const FdDescription& fd, std::string* out, bool open_brace = true)
   out->append("}");
 }
 
+// Whether every JSON reader takes `json` as it is: Go accepts invalid UTF-8 and
+// lone surrogate escapes (\ud800) that strict readers such as simdjson reject;
+// such an arg is written as the string "arg_raw" instead.
+bool IsStrictJson(std::string_view json) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element element;
+  return parser.parse(json.data(), json.size()).get(element) == simdjson::SUCCESS;
+}
+
 // The arg embedded as JSON: it was validated when decoded; whitespace between
 // tokens is turned into spaces so the log stays one line per event.
 void AppendEmbeddedArg(std::string_view arg, std::string* out) {
@@ -92,9 +101,7 @@ void AppendMessageFields(const TraceEvent& event, std::string* out) {
     IntField("flags", m.flags, out);
   }
   if (std::optional<std::string_view> arg = m.arg()) {
-    bool embeddable = !m.HasAnomaly(AnomalyCode::kInvalidUtf8) ||
-                      simdjson::validate_utf8(arg->data(), arg->size());
-    if (embeddable) {
+    if (IsStrictJson(*arg)) {
       Key("arg", out);
       AppendEmbeddedArg(*arg, out);
     } else {

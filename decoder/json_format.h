@@ -11,7 +11,8 @@
 //    "raw":"<base64 of the JSON packet>","file_raw":"<base64 of the fd packet data>",
 //    "pair_seq":2,"latency_ns":120000,
 //    "anomalies":[{"code":"invalid-json","text":"..."}]}
-// When arg is not valid JSON it is written as a string in "arg_raw" instead.
+// When arg is not strict JSON (Go accepts invalid UTF-8 and lone surrogate
+// escapes, strict readers do not) it is written as a string in "arg_raw" instead.
 // Other kinds: {"seq":..,"kind":"session-start"|"session-end"|"note"|"events-dropped",
 //   "session":"s1","text":"...","parent_pid":..,"child_pid":..,...}
 // JsonLogReader (for replay) turns such lines back into events.
