@@ -68,6 +68,10 @@ struct TraceEvent {
 // "s1", "s2", ...
 std::string SessionName(int session);
 
+// Nanoseconds as seconds with 6 decimals ("0.004211", "-0.000001"), truncated
+// to the microsecond: the time column of both log formats.
+std::string FormatSeconds(int64_t ns);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_DECODER_EVENT_H_

@@ -1,9 +1,6 @@
 // The JSON Lines log format and its reader (json_format.h).
 #include "decoder/json_format.h"
 
-#include <cinttypes>
-#include <cstdio>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -282,12 +279,8 @@ void AppendJsonString(std::string_view s, std::string* out) {
 void JsonFormatter::Append(const TraceEvent& event, std::string* out) const {
   absl::StrAppend(out, "{\"seq\":", event.seq);
   IntField("mono_ns", event.mono_ns, out);
-  int64_t micros = (event.mono_ns - start_mono_ns_) / 1000;
-  char seconds[48];
-  std::snprintf(seconds, sizeof seconds, "%s%" PRId64 ".%06" PRId64, micros < 0 ? "-" : "",
-                (micros < 0 ? -micros : micros) / 1000000, (micros < 0 ? -micros : micros) % 1000000);
   Key("t", out);
-  out->append(seconds);
+  out->append(FormatSeconds(event.mono_ns - start_mono_ns_));
   StringField("time", Sv(absl::FormatTime(kTimeFormat, event.wall, absl::UTCTimeZone())), out);
   if (event.session > 0) StringField("session", SessionName(event.session), out);
   StringField("kind", KindName(event.kind), out);

@@ -1,9 +1,6 @@
 // The text log format (text_format.h).
 #include "decoder/text_format.h"
 
-#include <cinttypes>
-#include <cstdio>
-
 #include "absl/strings/str_cat.h"
 #include "decoder/absl_compat.h"
 #include "decoder/go_json.h"
@@ -37,13 +34,7 @@ std::string SessionStartDetails(const TraceEvent& event) {
 }  // namespace
 
 std::string TextFormatter::Seconds(int64_t mono_ns) const {
-  int64_t micros = (mono_ns - start_mono_ns_) / 1000;
-  bool negative = micros < 0;
-  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%s%" PRIu64 ".%06" PRIu64, negative ? "-" : "",
-                magnitude / 1000000, magnitude % 1000000);
-  return buffer;
+  return FormatSeconds(mono_ns - start_mono_ns_);
 }
 
 void TextFormatter::Append(const TraceEvent& event, std::string* out) const {
