@@ -26,6 +26,12 @@ int RunRuntime(const std::vector<std::string>& args);
 // cli/replay_command.cc: show a saved JSON Lines log in the TUI (text when piped).
 int RunReplay(const std::vector<std::string>& args);
 
+// cli/demo_command.cc: simulated runc sessions through the relay (the README's first command).
+int RunDemo(const std::vector<std::string>& args);
+
+// cli/demo_command.cc: one simulated runc peer process (internal; started by demo).
+int RunSimPeerCommand(const std::vector<std::string>& args);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_CLI_COMMANDS_H_

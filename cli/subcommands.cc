@@ -8,6 +8,11 @@ namespace synctrace {
 const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> kTable = {
       // {name, usage, summary, accepted flags, run}
+      {"demo", "demo [--scenario NAME] [--speed FACTOR] [--log F] [--json F]",
+       "run simulated runc sessions through synctrace (no runc needed)",
+       WithOutputFlags({"scenario", "speed"}), RunDemo},
+      {"__sim-peer", "__sim-peer SIDE SCENARIO FIXTURE SPEED CHILD_PID",
+       "internal: one simulated runc peer process, started by demo", {}, RunSimPeerCommand},
       {"decode", "decode [--format text|json] [FILE]",
        "decode JSON sync packets, one per line, from FILE or stdin (no fd packets: a flags:0b1 "
        "message shows no file)",
