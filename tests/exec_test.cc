@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tracer/sim/scenario.h"
 
 namespace {
 
@@ -118,6 +120,42 @@ TEST(ExecTest, ConversationIsTheSameWithAndWithoutSynctraceAndEveryMessageIsLogg
   EXPECT_THAT(text, HasSubstr("standard"));
   EXPECT_THAT(text, HasSubstr("procSeccomp: fd "));  // the child's fd was described
   EXPECT_THAT(text, HasSubstr("seccomp-stand-in"));
+}
+
+// The simulator's conversations (every scenario, misbehaving peers and a
+// crashing child included), run by the fake runc's two processes: each peer's
+// report is the same with and without synctrace, and every message is logged.
+TEST(ExecTest, SimulatorScenariosGiveTheSamePeerReportsWithAndWithoutSynctrace) {
+  absl::StatusOr<synctrace::sim::SimFixture> fixture = synctrace::sim::SimFixture::Create();
+  ASSERT_TRUE(fixture.ok()) << fixture.status();
+  std::vector<std::string> command = {kFakeRunc, "run", "sim", "--scenario", "all",
+                                      "--fixture", fixture->dir()};
+  RunResult plain = RunProcess(command);
+  ASSERT_EQ(ExitCode(plain.status), 0) << plain.out << plain.err;
+  std::string log = NewLogPath("scenarios");
+  RunResult traced = RunProcess(Exec(log, command));
+  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out));
+  EXPECT_EQ(traced.err, "");
+  std::string text = ReadFile(log);
+  EXPECT_THAT(text, HasSubstr("s8 session start"));  // one session per scenario
+  EXPECT_THAT(text, Not(HasSubstr("s9 ")));
+  for (const char* expected : {"type:procMountFd flags:0b1 arg:{\"type\":\"open_tree\"}",
+                               "type:procHooksDone", "type:procError", "seccomp notify"}) {
+    EXPECT_THAT(text, HasSubstr(expected));
+  }
+  // Every message a peer sent appears in the log.
+  std::istringstream lines(plain.out);
+  for (std::string line; std::getline(lines, line);) {
+    size_t at = line.find(" sent type:");
+    if (at == std::string::npos) continue;
+    std::string sent;
+    ASSERT_TRUE(absl::CUnescape(line.substr(at + 6), &sent)) << line;  // reports are C-escaped
+    // A passed fd's number is the holder's: the sender's in the report, synctrace's in the log.
+    size_t fd_note = sent.rfind(" (fd:");
+    if (fd_note != std::string::npos) sent.erase(fd_note);
+    EXPECT_NE(text.find(sent), std::string::npos) << "not in the log: " << sent;
+  }
 }
 
 TEST(ExecTest, NoChildIsTracedAndPtraceTracemeSucceeds) {

@@ -11,8 +11,14 @@
 // synctrace can be compared. It can also fork an idmap-like helper that calls
 // PTRACE_TRACEME (as runc's idmapped-mount helper does) and reports the result.
 //
+// With --scenario NAME (a simulator scenario: create, exec, mount-error,
+// bad-peer, child-crash, all; tracer/sim/scenario.h) both sides run the
+// simulator's conversations (tracer/sim/conversation.h) instead, one init per
+// scenario session, over a fixture directory (--fixture DIR, else a fresh one),
+// and each side prints its PeerReport, every line prefixed "<scenario> <side> ".
+//
 // Usage:
-//   fake_runc [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
+//   fake_runc [--scenario NAME [--fixture DIR]] [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
 //             [--old-runc] [--idmap-helper] [--exit STATUS] [--wait-for-signal]
 //             [run CONTAINER_ID]
 // --wait-for-signal: after the conversations, print "parent: waiting for a
@@ -33,9 +39,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tracer/sim/conversation.h"
+#include "tracer/sim/peer_report.h"
+#include "tracer/sim/scenario.h"
 
 extern char** environ;
 
@@ -130,6 +141,8 @@ bool SameFile(int a, const char* path) {
          sa.st_ino == sb.st_ino;
 }
 
+int RunScenarioInit(int fd, const char* name, const char* fixture);
+
 // runc init's side.
 int RunInit() {
   const char* var = std::getenv("_LIBCONTAINER_SYNCPIPE");
@@ -139,6 +152,9 @@ int RunInit() {
     return 1;
   }
   int fd = std::atoi(var);
+  if (const char* scenario = std::getenv("FAKE_RUNC_SCENARIO")) {
+    return RunScenarioInit(fd, scenario, std::getenv("FAKE_RUNC_FIXTURE"));
+  }
   const char* type = std::getenv("_LIBCONTAINER_INITTYPE");
   Say(TracerPidLine("init"));
   std::string packet;
@@ -202,9 +218,42 @@ bool RunParentSide(int fd, pid_t child, bool setns) {
   return ok;
 }
 
+// Prints a PeerReport in one write, each line prefixed "<scenario> <side> ".
+void PrintReport(const std::string& scenario, const synctrace::sim::PeerReport& report) {
+  std::string out;
+  std::string text = report.Serialize();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += scenario + " " + report.side + " " + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  (void)!write(STDOUT_FILENO, out.data(), out.size());
+}
+
+// runc init's side of a simulator scenario (FAKE_RUNC_SCENARIO / _FIXTURE).
+int RunScenarioInit(int fd, const char* name, const char* fixture) {
+  absl::StatusOr<std::vector<synctrace::sim::Scenario>> scenarios =
+      synctrace::sim::ExpandScenario(name, fixture);
+  if (!scenarios.ok() || scenarios->size() != 1) {
+    Say(std::string("init: bad scenario ") + name);
+    return 1;
+  }
+  synctrace::sim::PeerReport report;
+  report.side = "child";
+  synctrace::sim::ChildEnd end =
+      synctrace::sim::RunChildConversation(fd, scenarios->front(), synctrace::sim::Pacing{}, &report);
+  PrintReport(name, report);
+  close(fd);
+  if (end == synctrace::sim::ChildEnd::kCrash) raise(SIGKILL);
+  return synctrace::sim::ExitStatusFor(end);
+}
+
 // Starts `self init` with its end of a fresh sync socketpair at fd `sync_fd`,
 // vfork-style (the parent resumes once the child has exec'd), then talks.
-bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool old_runc) {
+bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool old_runc,
+               const synctrace::sim::Scenario* scenario = nullptr) {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return false;
   std::vector<std::string> env_strings;
@@ -212,6 +261,10 @@ bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool
   env_strings.push_back(std::string(old_runc ? "_LIBCONTAINER_INITPIPE=" : "_LIBCONTAINER_SYNCPIPE=") +
                         std::to_string(sync_fd));
   env_strings.push_back("_LIBCONTAINER_INITTYPE=" + init_type);
+  if (scenario != nullptr) {
+    env_strings.push_back("FAKE_RUNC_SCENARIO=" + scenario->name);
+    env_strings.push_back("FAKE_RUNC_FIXTURE=" + scenario->fixture_dir);
+  }
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -234,12 +287,23 @@ bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool
     close(fds[1]);
     return false;
   }
-  bool ok = RunParentSide(fds[1], child, init_type == "setns");
+  bool ok;
+  if (scenario != nullptr) {
+    synctrace::sim::PeerReport report;
+    report.side = "parent";
+    synctrace::sim::RunParentConversation(fds[1], *scenario, synctrace::sim::Pacing{}, child,
+                                          &report);
+    PrintReport(scenario->name, report);
+    ok = true;  // the reports say how it went; a scenario may fail on purpose
+  } else {
+    ok = RunParentSide(fds[1], child, init_type == "setns");
+  }
   close(fds[1]);
   int status = 0;
   waitpid(child, &status, 0);
-  Say("parent: init exited with " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
-  return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  std::string prefix = scenario != nullptr ? scenario->name + " " : "";
+  Say(prefix + "parent: init exited with " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+  return ok && (scenario != nullptr || (WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
 
 // Like runc's idmapped-mount helper: a forked child that calls PTRACE_TRACEME.
@@ -261,7 +325,7 @@ bool RunIdmapHelper() {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "init") == 0) return RunInit();
   int inits = 1, threads = 3, sync_fd = 4, exit_status = 0;
-  std::string init_type = "standard";
+  std::string init_type = "standard", scenario_name, fixture_dir;
   bool old_runc = false, idmap_helper = false, wait_for_signal = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -274,6 +338,8 @@ int main(int argc, char** argv) {
     else if (a == "--old-runc") old_runc = true;
     else if (a == "--idmap-helper") idmap_helper = true;
     else if (a == "--wait-for-signal") wait_for_signal = true;
+    else if (a == "--scenario") scenario_name = next();
+    else if (a == "--fixture") fixture_dir = next();
   }
   // Idle threads, so the parent is multi-threaded like Go's runtime.
   std::atomic<bool> done{false};
@@ -285,6 +351,25 @@ int main(int argc, char** argv) {
   }
   bool ok = true;
   if (idmap_helper) ok = RunIdmapHelper() && ok;
+  if (!scenario_name.empty()) {
+    std::optional<synctrace::sim::SimFixture> fixture;
+    if (fixture_dir.empty()) {
+      absl::StatusOr<synctrace::sim::SimFixture> made = synctrace::sim::SimFixture::Create();
+      if (!made.ok()) return 3;
+      fixture.emplace(std::move(*made));
+      fixture_dir = fixture->dir();
+    }
+    absl::StatusOr<std::vector<synctrace::sim::Scenario>> scenarios =
+        synctrace::sim::ExpandScenario(scenario_name, fixture_dir);
+    if (!scenarios.ok()) {
+      Say("parent: " + std::string(scenarios.status().message()));
+      return 2;
+    }
+    for (const synctrace::sim::Scenario& s : *scenarios) {
+      ok = StartInit("/proc/self/exe", sync_fd, s.init_type, old_runc, &s) && ok;
+    }
+    inits = 0;
+  }
   for (int i = 0; i < inits; ++i) ok = StartInit("/proc/self/exe", sync_fd, init_type, old_runc) && ok;
   done = true;
   for (std::thread& t : idle) t.join();
