@@ -109,9 +109,10 @@ struct JsonPacketParser::Impl {
       out->AddAnomaly(AnomalyCode::kBadFlags,
                       absl::StrCat(out->flags, " is negative (runc reads bit 0 all the same)"));
     } else if ((out->flags & ~kKnownSyncFlags) != 0) {
-      std::string bits;
+      std::string bits;  // " flags:0b100"
       AppendBinaryFlags(out->flags & ~kKnownSyncFlags, &bits);
-      out->AddAnomaly(AnomalyCode::kUnknownFlagBits, absl::StrCat("unknown bits", bits));
+      out->AddAnomaly(AnomalyCode::kUnknownFlagBits,
+                      absl::StrCat("unknown bits ", bits.substr(bits.find("0b"))));
     }
     if (info == nullptr) return;
     bool has_fd = (out->flags & kSyncFlagHasFd) != 0;
