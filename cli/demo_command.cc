@@ -73,6 +73,9 @@ int RunDemo(const std::vector<std::string>& args) {
                                    "' (scenarios: ", sim::ScenarioNameList(), ")"));
   }
   double speed = absl::GetFlag(FLAGS_speed);
+  if (!(speed >= 0) && speed != -1) {  // -1: the default; also rejects NaN
+    return UsageError(absl::StrCat("demo: --speed must be 0 (no pauses) or more, got ", speed));
+  }
   if (speed < 0) speed = isatty(STDOUT_FILENO) ? 1 : 0;
   sim::Pacing pacing{speed};
 

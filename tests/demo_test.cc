@@ -84,6 +84,12 @@ TEST(DemoTest, LogAndJsonFilesGetTheSession) {
   EXPECT_EQ(LinesContaining(lines, "\"type\":\"procRun\"").size(), 1u) << lines;
 }
 
+TEST(DemoTest, NegativeSpeedIsAOneLineUsageError) {
+  ProcessResult r = RunSynctrace({"demo", "--speed", "-2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "synctrace: demo: --speed must be 0 (no pauses) or more, got -2\n");
+}
+
 TEST(DemoTest, UnknownScenarioIsAOneLineUsageError) {
   ProcessResult r = RunSynctrace({"demo", "--scenario", "nope"});
   EXPECT_EQ(r.exit_code, 2);

@@ -3,6 +3,7 @@
 // reported, and that the peers' experience is the same both ways.
 #include "tracer/sim/session.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -77,6 +78,12 @@ bool AnyAnomaly(const std::vector<TraceEvent>& events, int session, AnomalyCode 
   return false;
 }
 
+int OpenFdCount() {
+  int count = 0;
+  for (int fd = 0; fd < 4096; ++fd) count += fcntl(fd, F_GETFD) >= 0;
+  return count;
+}
+
 class ScenarioTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -95,7 +102,9 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {
 TEST_P(ScenarioTest, ThroughTheRelayPeersBehaveAsRuncAndSynctraceReportsIt) {
   CapturingSink sink;
   Trace trace({&sink}, MonotonicNowNs());
+  int fds_before = OpenFdCount();
   SessionResult relayed = RunSimSession(scenario_, Pacing{}, Connection::kThroughRelay, &trace);
+  EXPECT_EQ(OpenFdCount(), fds_before) << "the session leaked fds in synctrace's process";
   trace.Close();
   EXPECT_TRUE(relayed.problems.empty()) << absl::StrJoin(relayed.problems, "\n") << "\n"
                                         << relayed.parent.Describe() << "\n"
