@@ -1,6 +1,8 @@
 // Go's encoding/json and strconv rules, reproduced for the decoder (go_json.h).
 #include "decoder/go_json.h"
 
+#include <cstring>
+
 namespace synctrace {
 namespace {
 
@@ -118,6 +120,17 @@ size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
   for (size_t i = start + 1; i < n; ++i) {
+    // Eight bytes at a time while none is '"', '\\' or a control character.
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    while (i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, p + i, 8);
+      uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+      uint64_t stops = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                       ((x - kOnes * 0x20) & ~x);
+      if ((stops & kHighs) != 0) break;
+      i += 8;
+    }
     while (i < n && !kStringStops.stop[p[i]]) ++i;
     if (i >= n) break;
     unsigned char c = p[i];
@@ -327,39 +340,55 @@ bool ListObjectMembers(std::string_view s, std::vector<JsonMember>* members, std
     while (i < s.size() && IsSpace(s[i])) ++i;
   };
   skip_space();
-  size_t end = ScanJsonValue(s, i, stack, error);
-  if (end == std::string_view::npos) return false;
-  size_t rest = end;
-  while (rest < s.size() && IsSpace(s[rest])) ++rest;
-  if (rest != s.size()) {
-    Fail(error, "invalid character after top-level value", rest);
+  if (i >= s.size() || s[i] != '{') {
+    // Not an object; say whether it is valid JSON at all.
+    if (ScanJsonValue(s, i, stack, error) != std::string_view::npos) *error = "not an object";
     return false;
   }
-  if (s[i] != '{') {
-    *error = "not an object";
-    return false;
-  }
-  // Valid: walk the top level only.
   ++i;
-  for (;;) {
-    skip_space();
-    if (s[i] == '}') return true;
-    if (s[i] == ',') {
-      ++i;
-      skip_space();
-    }
+  skip_space();
+  bool empty_object = i < s.size() && s[i] == '}';
+  if (empty_object) ++i;
+  while (!empty_object) {
     JsonMember member;
     size_t close = ScanJsonString(s, i, &member.key_has_escape);
+    if (close == std::string_view::npos) {
+      Fail(error, "invalid object key", i);
+      return false;
+    }
     member.key_body = s.substr(i + 1, close - i - 1);
     i = close + 1;
     skip_space();
-    ++i;  // ':'
+    if (i >= s.size() || s[i] != ':') {
+      Fail(error, "missing ':' after object key", i);
+      return false;
+    }
+    ++i;
     skip_space();
     size_t value_end = ScanJsonValue(s, i, stack, error);
+    if (value_end == std::string_view::npos) return false;
     member.value = s.substr(i, value_end - i);
     members->push_back(member);
     i = value_end;
+    skip_space();
+    if (i < s.size() && s[i] == ',') {
+      ++i;
+      skip_space();
+      continue;
+    }
+    if (i < s.size() && s[i] == '}') {
+      ++i;
+      break;
+    }
+    Fail(error, "invalid character after object value", i);
+    return false;
   }
+  skip_space();
+  if (i != s.size()) {
+    Fail(error, "invalid character after top-level value", i);
+    return false;
+  }
+  return true;
 }
 
 bool ParseInt64(std::string_view s, int64_t* value) {

@@ -86,6 +86,37 @@ TEST(GoJson, ScanJsonValueIsGoGrammar) {
   EXPECT_NE(error.find("exceeded max depth"), std::string::npos);
 }
 
+TEST(GoJson, ListObjectMembers) {
+  std::vector<JsonMember> members;
+  std::string stack, error;
+  ASSERT_TRUE(ListObjectMembers(R"( {"a" : [1, {"b":2}] , "\u0063":"x"} )", &members, &stack, &error))
+      << error;
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members[0].key_body, "a");
+  EXPECT_EQ(members[0].value, R"([1, {"b":2}])");
+  EXPECT_TRUE(members[1].key_has_escape);
+  EXPECT_EQ(members[1].value, R"("x")");
+  EXPECT_TRUE(ListObjectMembers("{}", &members, &stack, &error));
+  EXPECT_TRUE(members.empty());
+  EXPECT_FALSE(ListObjectMembers("[1]", &members, &stack, &error));
+  EXPECT_EQ(error, "not an object");
+  for (std::string_view bad : {"{", "{\"a\"}", "{\"a\":1,}", "{\"a\":1} x", "{,}", "[1,"}) {
+    EXPECT_FALSE(ListObjectMembers(bad, &members, &stack, &error)) << bad;
+    EXPECT_NE(error, "not an object") << bad;
+  }
+}
+
+TEST(GoJson, LongStringsScannedInWords) {
+  bool escape;
+  std::string long_string = "\"" + std::string(100, 'a') + "\\n" + std::string(13, 'b') + "\"";
+  EXPECT_EQ(ScanJsonString(long_string, 0, &escape), long_string.size() - 1);
+  EXPECT_TRUE(escape);
+  std::string with_control = "\"" + std::string(20, 'a') + "\x01" + std::string(20, 'a') + "\"";
+  EXPECT_EQ(ScanJsonString(with_control, 0, &escape), std::string_view::npos);
+  std::string high = "\"" + std::string(20, '\xc3') + "\"";  // bytes >= 0x80 are content
+  EXPECT_EQ(ScanJsonString(high, 0, &escape), high.size() - 1);
+}
+
 TEST(GoJson, KeyFolding) {
   EXPECT_TRUE(EqualFoldGo("FLAGS", "flags"));
   EXPECT_TRUE(EqualFoldGo("flag\xc5\xbf", "flags"));  // U+017F long s
