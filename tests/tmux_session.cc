@@ -60,6 +60,7 @@ TmuxSession::TmuxSession(std::string name) : name_(std::move(name)) {
 TmuxSession::~TmuxSession() {
   Tmux("kill-server 2>/dev/null");
   unlink(socket_.c_str());
+  unlink((dir_ + "/tmux.conf").c_str());
   rmdir(dir_.c_str());
 }
 
@@ -80,11 +81,17 @@ bool TmuxSession::Start(const std::string& command, int width, int height,
   std::string full = "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8";
   for (const std::string& e : env) full += " " + Quote(e);
   full += " sh -c " + Quote(command);
-  // remain-on-exit keeps the pane after the command ends, so Exited() can tell.
-  std::string error = Tmux("-f /dev/null new-session -d -s " + name_ + " -x " + std::to_string(width) + " -y " +
-       std::to_string(height) + " " + Quote(full) + " 2>&1");
+  // remain-on-exit from the start (a config file, read when the server starts):
+  // a command that ends at once still leaves its pane to read.
+  std::string conf = dir_ + "/tmux.conf";
+  if (FILE* f = std::fopen(conf.c_str(), "w")) {
+    std::fputs("set -g remain-on-exit on\n", f);
+    std::fclose(f);
+  }
+  std::string error = Tmux("-f " + Quote(conf) + " new-session -d -s " + name_ + " -x " +
+                           std::to_string(width) + " -y " +
+                           std::to_string(height) + " " + Quote(full) + " 2>&1");
   if (!error.empty()) std::fprintf(stderr, "tmux new-session: %s\n", error.c_str());
-  Tmux("set-option -t " + name_ + " remain-on-exit on 2>/dev/null");
   return Tmux("has-session -t " + name_ + " 2>/dev/null && echo yes").find("yes") != std::string::npos;
 }
 

@@ -132,7 +132,9 @@ TEST(TuiReplayTmuxTest, ResizeTo80x24KeepsTheEssentials) {
         std::istringstream in(s);
         int n = 0;
         for (std::string l; std::getline(in, l);) ++n;
-        return n == 24 && s.find("q quit") != std::string::npos;
+        // Redrawn for the new size: status bar on top again, help line at the bottom.
+        return n == 24 && s.rfind(" synctrace replay", 0) == 0 &&
+               s.find("q quit") != std::string::npos;
       },
       &screen))
       << screen;

@@ -34,6 +34,7 @@ namespace {
 
 constexpr int64_t kFrameNs = 33000000;  // ~30 frames a second at most
 constexpr int64_t kTickNs = 1000000000;  // clocks in the status bar move once a second
+constexpr size_t kScanPerFrame = 20000;   // events a filter examines per frame (~30 ms at most)
 
 int64_t NowNs() {
   timespec ts;
@@ -83,19 +84,23 @@ class CursesTui : public Tui {
   ForwardGate* gate() override { return &gate_; }
   int Run(std::function<bool()> traffic_running) override;
 
+  // Takes the terminal on these streams (nullptr: stdout, and stdin or /dev/tty).
+  bool InitTerminal(FILE* out = nullptr, FILE* in = nullptr);
+  void EndTerminal();
+  void Draw();
+  void SetFilter(const std::string& text) { list_.SetFilter(ListFilter::Parse(text)); }
+  bool FilterScanning() const { return list_.scanning(); }
+
  private:
   enum class Mode { kNormal, kPrompt, kConfirmQuit, kHelp };
   enum class PromptFor { kFilter, kBreak, kWrite };
 
-  bool InitTerminal();
-  void EndTerminal();
   void HandleKey(wint_t key, bool is_function_key);
   void HandleListKey(wint_t key, bool fkey);
   void HandleDetailKey(wint_t key, bool fkey);
   void HandlePromptKey(wint_t key, bool fkey);
   void StartPrompt(PromptFor what, std::string label, std::string initial);
   void FinishPrompt();
-  void Draw();
   void DrawStatus(int* y, const EventStore::Reader& r);
   void DrawList(int y, int height, const EventStore::Reader& r);
   void DrawDetail(int y, int height, const EventStore::Reader& r);
@@ -129,17 +134,19 @@ class CursesTui : public Tui {
   std::string prompt_text_;
   std::string message_;
   int markers_ = 0;
+  bool filter_report_pending_ = false;  // say how many rows once the filter's scan is done
   bool quit_ = false;
 };
 
-bool CursesTui::InitTerminal() {
+bool CursesTui::InitTerminal(FILE* out, FILE* in) {
   std::setlocale(LC_ALL, "");
   unicode_ = MB_CUR_MAX > 1;
-  if (!isatty(STDIN_FILENO)) {
+  if (in == nullptr && !isatty(STDIN_FILENO)) {
     tty_in_ = std::fopen("/dev/tty", "re");
     if (tty_in_ == nullptr) return false;
   }
-  screen_ = newterm(nullptr, stdout, tty_in_ ? tty_in_ : stdin);
+  if (in == nullptr) in = tty_in_ ? tty_in_ : stdin;
+  screen_ = newterm(nullptr, out ? out : stdout, in);
   if (screen_ == nullptr) return false;
   set_term(screen_);
   cbreak();
@@ -198,7 +205,7 @@ int CursesTui::Run(std::function<bool()> traffic_running) {
     if (quit_) break;
     int64_t now = NowNs();
     if (store_.generation() != drawn_store || gate_.generation() != drawn_gate) dirty = true;
-    if (now - last_frame >= kTickNs) dirty = true;
+    if (now - last_frame >= kTickNs || list_.scanning()) dirty = true;
     if (dirty && now - last_frame >= kFrameNs) {
       drawn_store = store_.generation();
       drawn_gate = gate_.generation();
@@ -385,14 +392,9 @@ void CursesTui::FinishPrompt() {
   switch (prompt_for_) {
     case PromptFor::kFilter: {
       list_.SetFilter(ListFilter::Parse(text));
-      {
-        EventStore::Reader r(store_);
-        list_.Sync(r, RowFormatter(options_.start_mono_ns, unicode_));
-      }
       list_.End();
-      message_ = list_.filter().empty() ? "filter cleared"
-                                        : absl::StrCat("filter \"", list_.filter().text(), "\": ",
-                                                       list_.size(), " rows");
+      filter_report_pending_ = !list_.filter().empty();
+      if (list_.filter().empty()) message_ = "filter cleared";
       return;
     }
     case PromptFor::kBreak: {
@@ -522,7 +524,7 @@ void CursesTui::Draw() {
   {
     EventStore::Reader r(store_);
     RowFormatter fmt(options_.start_mono_ns, unicode_);
-    list_.Sync(r, fmt);
+    list_.Sync(r, fmt, kScanPerFrame);
     DrawStatus(&y, r);
     int avail = LINES - y - 1;
     if (avail >= 8) {
@@ -552,6 +554,11 @@ void CursesTui::DrawStatus(int* y, const EventStore::Reader& r) {
   fig.held_back = list_.held_back(r);
   fig.filter = list_.filter().text();
   fig.rows = list_.size();
+  fig.scan_progress = list_.scan_progress(r);
+  if (filter_report_pending_ && !list_.scanning()) {
+    filter_report_pending_ = false;
+    message_ = absl::StrCat("filter \"", list_.filter().text(), "\": ", list_.size(), " rows");
+  }
   fig.breakpoints = gate_.types();
   fig.break_on_anomaly = gate_.on_anomaly();
   std::vector<std::string> lines = StatusLines(r, fig, COLS);
@@ -639,6 +646,30 @@ void CursesTui::DrawHelpScreen() {
 }
 
 }  // namespace
+
+namespace {
+
+class FrameDrawer : public TuiFrameDrawer {
+ public:
+  explicit FrameDrawer(const TuiOptions& options) : tui_(options) {}
+  ~FrameDrawer() override { tui_.EndTerminal(); }
+  bool Open(FILE* out, FILE* in) { return tui_.InitTerminal(out, in); }
+  EventSink* sink() override { return &tui_; }
+  void DrawFrame() override { tui_.Draw(); }
+  void SetFilter(const std::string& text) override { tui_.SetFilter(text); }
+  bool FilterScanning() const override { return tui_.FilterScanning(); }
+
+ private:
+  CursesTui tui_;
+};
+
+}  // namespace
+
+std::unique_ptr<TuiFrameDrawer> OpenTuiFrameDrawer(const TuiOptions& options, FILE* out, FILE* in) {
+  auto drawer = std::make_unique<FrameDrawer>(options);
+  if (!drawer->Open(out, in)) return nullptr;
+  return drawer;
+}
 
 std::unique_ptr<Tui> MakeTerminalTui(const TuiOptions& options, std::string* why_not) {
   std::string why;

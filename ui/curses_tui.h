@@ -14,6 +14,7 @@
 #define SYNCTRACE_UI_CURSES_TUI_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,22 @@ bool TerminalUsable(std::string* why);
 std::unique_ptr<Tui> MakeTerminalTui(const TuiOptions& options, std::string* why_not = nullptr);
 // Same, for ui/outputs.cc: time zero only.
 std::unique_ptr<Tui> MakeTerminalTui(int64_t start_mono_ns, std::string* why_not = nullptr);
+
+// For the benchmark (bench/tui_bench.cc): the same TUI on explicit terminal
+// streams (e.g. /dev/null with LINES/COLUMNS set), drawing a frame on demand
+// instead of running the key loop.
+class TuiFrameDrawer {
+ public:
+  virtual ~TuiFrameDrawer() = default;
+  virtual EventSink* sink() = 0;
+  // Draws one full frame (list, detail, status) as Run() would.
+  virtual void DrawFrame() = 0;
+  // As if the user typed `/` text Enter (the next frame applies it).
+  virtual void SetFilter(const std::string& text) = 0;
+  // True while the filter still scans the store (a bit more each frame).
+  virtual bool FilterScanning() const = 0;
+};
+std::unique_ptr<TuiFrameDrawer> OpenTuiFrameDrawer(const TuiOptions& options, FILE* out, FILE* in);
 
 }  // namespace synctrace
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "decoder/sync_types.h"
 
 namespace synctrace {
 namespace {
@@ -47,6 +48,11 @@ ListFilter ListFilter::Parse(std::string_view text) {
     if (colon != std::string::npos) value = term.substr(colon + 1);
     if (key == "type" || key == "t") {
       f.types_.push_back(value);
+      uint32_t ids = 0;
+      for (const SyncTypeInfo& t : SyncTypeTable()) {
+        if (ContainsLower(t.name, value)) ids |= 1u << static_cast<int>(t.id);
+      }
+      f.type_ids_.push_back(ids);
     } else if ((key == "dir" || key == "d") && ParseDirection(value)) {
       f.direction_ = ParseDirection(value);
     } else if (key == "session" && ParseSession(value)) {
@@ -69,13 +75,24 @@ bool ListFilter::MatchesRecord(const StoreRecord& r) const {
   if (session_ && r.session != *session_) return false;
   if (notable_ && !r.notable()) return false;
   if (!types_.empty() && r.kind != RowKind::kMessage) return false;
+  if (r.type_id != SyncTypeId::kUnknown) {
+    for (uint32_t ids : type_ids_) {
+      if (!(ids & (1u << static_cast<int>(r.type_id)))) return false;
+    }
+  }
   return true;
+}
+
+bool ListFilter::NeedsDecode(const StoreRecord& r) const {
+  return !words_.empty() || (!types_.empty() && r.type_id == SyncTypeId::kUnknown);
 }
 
 bool ListFilter::Matches(const StoreRecord& r, const TraceEvent& e, std::string_view row) const {
   if (!MatchesRecord(r)) return false;
-  for (const std::string& t : types_) {
-    if (!ContainsLower(e.message.type, t)) return false;
+  if (r.type_id == SyncTypeId::kUnknown) {  // known types were checked on the record
+    for (const std::string& t : types_) {
+      if (!ContainsLower(e.message.type, t)) return false;
+    }
   }
   if (words_.empty()) return true;
   std::string line = r.kind == RowKind::kMessage ? e.message.String() : std::string();

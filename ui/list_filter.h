@@ -13,6 +13,7 @@
 #ifndef SYNCTRACE_UI_LIST_FILTER_H_
 #define SYNCTRACE_UI_LIST_FILTER_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,15 +30,18 @@ class ListFilter {
 
   bool empty() const { return text_.empty(); }
   const std::string& text() const { return text_; }
-  // True when Matches() needs the decoded event and the row text.
-  bool needs_text() const { return !words_.empty() || !types_.empty(); }
-  // Cheap pre-check on the record alone (type/direction/session/anomaly terms).
+  // True when Matches() needs the decoded event and the row text for this record
+  // (text terms, or a type term on a type the table does not know).
+  bool NeedsDecode(const StoreRecord& record) const;
+  // Cheap check on the record alone (type of a known type, direction, session,
+  // anomaly terms); Matches() is exact.
   bool MatchesRecord(const StoreRecord& record) const;
   bool Matches(const StoreRecord& record, const TraceEvent& event, std::string_view row) const;
 
  private:
   std::string text_;
   std::vector<std::string> types_;  // lower case
+  std::vector<uint32_t> type_ids_;  // per type term: bit i set when SyncTypeId i matches
   std::optional<Direction> direction_;
   std::optional<int> session_;
   bool notable_ = false;

@@ -10,7 +10,8 @@ void ListView::SetFilter(ListFilter filter) {
   filter_changed_ = true;
 }
 
-void ListView::Sync(const EventStore::Reader& reader, const RowFormatter& formatter) {
+void ListView::Sync(const EventStore::Reader& reader, const RowFormatter& formatter,
+                    size_t scan_budget) {
   uint64_t end = paused_ ? std::min(paused_end_, reader.end()) : reader.end();
   begin_ = reader.begin();
   if (filter_changed_) {
@@ -22,16 +23,21 @@ void ListView::Sync(const EventStore::Reader& reader, const RowFormatter& format
     matches_.erase(matches_.begin(),
                    std::lower_bound(matches_.begin(), matches_.end(), begin_));
     uint64_t from = std::max(end_, begin_);
+    uint64_t stop = end - from > scan_budget ? from + scan_budget : end;
+    scanning_ = stop < end;
+    end = stop;
     for (uint64_t o = from; o < end; ++o) {
       const StoreRecord& r = reader.record(o);
       if (!filter_.MatchesRecord(r)) continue;
-      if (filter_.needs_text()) {
+      if (filter_.NeedsDecode(r)) {
         TraceEvent e = reader.Decode(o);
         int64_t prev = o > begin_ ? reader.record(o - 1).mono_ns : -1;
         if (!filter_.Matches(r, e, formatter.Row(r, e, prev))) continue;
       }
       matches_.push_back(o);
     }
+  } else {
+    scanning_ = false;
   }
   end_ = std::max(end, begin_);
   if (size() == 0) {
@@ -43,6 +49,12 @@ void ListView::Sync(const EventStore::Reader& reader, const RowFormatter& format
   } else {
     selected_ = OrdinalAt(std::min(IndexOf(*selected_), size() - 1));
   }
+}
+
+double ListView::scan_progress(const EventStore::Reader& reader) const {
+  uint64_t total = reader.end() - reader.begin();
+  if (!scanning_ || total == 0) return 1.0;
+  return static_cast<double>(end_ - begin_) / static_cast<double>(total);
 }
 
 size_t ListView::size() const {

@@ -15,6 +15,7 @@
 #ifndef SYNCTRACE_UI_LIST_VIEW_H_
 #define SYNCTRACE_UI_LIST_VIEW_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,8 +30,14 @@ namespace synctrace {
 class ListView {
  public:
   // Brings the rows up to date with the store: new events (unless paused),
-  // evicted ones, a changed filter.
-  void Sync(const EventStore::Reader& reader, const RowFormatter& formatter);
+  // evicted ones, a changed filter. With a filter, at most scan_budget events
+  // are examined per call (so a big store never holds its lock for long);
+  // scanning() says whether more remain.
+  void Sync(const EventStore::Reader& reader, const RowFormatter& formatter,
+            size_t scan_budget = SIZE_MAX);
+  bool scanning() const { return scanning_; }
+  // Share of the store the filter has examined, 0..1.
+  double scan_progress(const EventStore::Reader& reader) const;
 
   void SetFilter(ListFilter filter);
   const ListFilter& filter() const { return filter_; }
@@ -70,6 +77,7 @@ class ListView {
   std::vector<uint64_t> matches_;  // rows when filtered
   uint64_t begin_ = 0;             // store's first ordinal
   uint64_t end_ = 0;               // one past the last ordinal considered
+  bool scanning_ = false;
   bool follow_ = true;
   bool paused_ = false;
   uint64_t paused_end_ = 0;

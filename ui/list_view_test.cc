@@ -81,6 +81,20 @@ TEST_F(ListViewTest, FilterKeepsOnlyMatchesAndFollowsNewOnes) {
   EXPECT_EQ(view_.size(), 10u);
 }
 
+TEST_F(ListViewTest, FilterScansABudgetPerSync) {
+  AddPairs(10);
+  view_.SetFilter(ListFilter::Parse("type:run"));
+  EventStore::Reader r(store_);
+  view_.Sync(r, fmt_, /*scan_budget=*/8);
+  EXPECT_TRUE(view_.scanning());
+  EXPECT_EQ(view_.size(), 4u);  // 8 of 20 events examined: 4 procRun
+  EXPECT_DOUBLE_EQ(view_.scan_progress(r), 0.4);
+  view_.Sync(r, fmt_, 8);
+  view_.Sync(r, fmt_, 8);
+  EXPECT_FALSE(view_.scanning());
+  EXPECT_EQ(view_.size(), 10u);
+}
+
 TEST_F(ListViewTest, SelectionSurvivesEviction) {
   AddPairs(20);  // 40 events, bound 64
   Sync();

@@ -65,7 +65,12 @@ std::vector<std::string> StatusLines(const EventStore::Reader& r, const StatusFi
     }
     parts.push_back("waiting: " + absl::StrJoin(waits, ", "));
   }
-  if (!fig.filter.empty()) parts.push_back(absl::StrCat("filter \"", fig.filter, "\" ", fig.rows, " rows"));
+  if (!fig.filter.empty()) {
+    parts.push_back(absl::StrCat("filter \"", fig.filter, "\" ", fig.rows, " rows",
+                                 fig.scan_progress < 1.0
+                                     ? absl::StrCat(" (scanning ", static_cast<int>(fig.scan_progress * 100), "%)")
+                                     : ""));
+  }
   std::vector<std::string> breaks = fig.breakpoints;
   if (fig.break_on_anomaly) breaks.push_back("anomaly");
   if (!breaks.empty()) parts.push_back("break: " + absl::StrJoin(breaks, ","));

@@ -31,6 +31,7 @@ struct StatusFigures {
   uint64_t held_back = 0;     // events that arrived while paused
   std::string filter;
   size_t rows = 0;
+  double scan_progress = 1.0;  // < 1 while the filter is still scanning the store
   std::vector<std::string> breakpoints;
   bool break_on_anomaly = false;
 };
