@@ -60,12 +60,20 @@ ReceivedFile Describe(int fd, std::string via, std::string name, std::string kin
   return f;
 }
 
+// How long a read may wait: the scenario's limit plus the longest pause the
+// other side may take at this pace.
+absl::Duration ReadTimeout(const Scenario& scenario, const Pacing& pacing) {
+  if (pacing.speed <= 0) return scenario.read_timeout;
+  return scenario.read_timeout + (kHooksPause + kStepPause) / pacing.speed;
+}
+
 // What both sides share: a SyncSocket that records into the report.
 class Side {
  public:
   Side(int fd, const char* name, const Scenario& scenario, const Pacing& pacing,
        PeerReport* report)
-      : sock_(fd, name, scenario.read_timeout), s_(scenario), pacing_(pacing), r_(report) {}
+      : sock_(fd, name, ReadTimeout(scenario, pacing)), s_(scenario), pacing_(pacing),
+        r_(report) {}
 
  protected:
   absl::Status Write(const SimMessage& m) {

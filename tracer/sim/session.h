@@ -60,7 +60,8 @@ struct SessionResult {
 
 // Runs one session to its end. Through the relay, `trace` receives the events
 // (and `gate` may hold packets); direct, both are unused and may be null.
-// A peer still running after `deadline` is killed (and that is a problem).
+// A peer still running after `deadline` (plus the pacing's pauses) is killed
+// (and that is a problem).
 // With a canceller, Cancel() stops the relay and kills both peers; the result
 // then says "cancelled" among its problems.
 SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
