@@ -28,6 +28,7 @@
 #include "decoder/sync_types.h"
 #include "ui/curses_tui.h"
 #include "ui/event_store.h"
+#include "ui/test_events.h"
 
 namespace synctrace {
 namespace {
@@ -64,13 +65,7 @@ std::vector<TraceEvent> Templates(const std::string& path) {
                                                           : Direction::kChildToParent;
     if (info && !info->is_request && e.message.type_id != SyncTypeId::kProcError) e.latency_ns = 150000;
     if (e.message.type_id == SyncTypeId::kProcMountFd) {
-      AttachedFile f;
-      f.name = "/var/lib/data";
-      f.fd.fd = 9;
-      f.fd.kind = "detached mount (open_tree)";
-      f.fd.path = "/var/lib/data";
-      f.fd.described = true;
-      e.message.file = f;
+      e.message.file = TestMountFile("/var/lib/data");
     }
     out.push_back(std::move(e));
   }

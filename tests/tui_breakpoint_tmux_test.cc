@@ -55,5 +55,36 @@ TEST(TuiBreakpointTmuxTest, HoldsStepsAndContinues) {
   ASSERT_TRUE(tmux.WaitFor("demo exit 0", &screen)) << screen;
 }
 
+// Space pauses the view while traffic keeps flowing; quitting with a session
+// running asks, and 'y' ends the demo's session (the demo then exits 1).
+TEST(TuiBreakpointTmuxTest, PauseKeepsTheViewWhileTrafficFlowsThenQuitEndsTheSession) {
+  TmuxSession tmux("pause");
+  ASSERT_TRUE(tmux.Start(RunfilePath("synctrace") + " demo --scenario create --speed 1; echo \"demo exit $?\"; sleep 60",
+                         160, 45));
+  std::string screen;
+  ASSERT_TRUE(tmux.WaitFor("synctrace live", &screen)) << screen;
+  tmux.SendKeys({"Space"});
+  ASSERT_TRUE(tmux.WaitFor("view paused; traffic keeps flowing", &screen)) << screen;
+  // Messages keep arriving (counted in the status bar) but no row is added.
+  ASSERT_TRUE(tmux.WaitUntil(
+      [](const std::string& s) {
+        return s.find("PAUSED (+") != std::string::npos && s.find("PAUSED (+0 new)") == std::string::npos &&
+               s.find("PAUSED (+1 new)") == std::string::npos;
+      },
+      &screen, 60))
+      << screen;
+  size_t rows_paused = LinesWith(screen, "   proc").size();
+  EXPECT_TRUE(Has(screen, "s1 running")) << screen;
+  tmux.SendKeys({"Space"});
+  ASSERT_TRUE(tmux.WaitFor("view resumed", &screen)) << screen;
+  ASSERT_TRUE(tmux.WaitFor("FOLLOW", &screen)) << screen;
+  EXPECT_GT(LinesWith(screen, "   proc").size(), rows_paused) << screen;
+
+  tmux.SendKeys({"q"});
+  ASSERT_TRUE(tmux.WaitFor("Quit? (y/n)", &screen)) << screen;
+  tmux.SendKeys({"y"});
+  ASSERT_TRUE(tmux.WaitFor("demo exit 1", &screen)) << screen;
+}
+
 }  // namespace
 }  // namespace synctrace

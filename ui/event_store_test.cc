@@ -15,15 +15,7 @@ TEST(EventStoreTest, DecodeGivesBackTheWholeEvent) {
   EventStore store;
   TraceEvent e = TestMessage(7, kDown, "procMountFd", R"({"type":"open_tree"})", 5000);
   e.message.flags = 1;
-  AttachedFile file;
-  file.name = "/data";
-  file.fd.fd = 9;
-  file.fd.kind = "detached mount (open_tree)";
-  file.fd.path = "/data";
-  file.fd.dev = 2049;
-  file.fd.ino = 1234;
-  file.fd.described = true;
-  e.message.file = file;
+  e.message.file = TestMountFile("/data");
   e.message.anomalies.push_back(MakeAnomaly(AnomalyCode::kUnknownField, "key \"x\""));
   e.pair_seq = 6;
   e.latency_ns = 1200;

@@ -42,6 +42,19 @@ inline TraceEvent TestMessage(uint64_t seq, Direction direction, const std::stri
   return e;
 }
 
+// A mount fd as procMountFd carries it: named `name`, fd 9, an open_tree mount.
+inline AttachedFile TestMountFile(const std::string& name) {
+  AttachedFile f;
+  f.name = name;
+  f.fd.fd = 9;
+  f.fd.kind = "detached mount (open_tree)";
+  f.fd.path = name;
+  f.fd.dev = 2049;
+  f.fd.ino = 1234;
+  f.fd.described = true;
+  return f;
+}
+
 inline TraceEvent TestSessionEvent(uint64_t seq, EventKind kind, int session, int64_t mono_ns,
                                    pid_t parent, pid_t child, const std::string& text = "") {
   TraceEvent e;

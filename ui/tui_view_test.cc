@@ -28,13 +28,7 @@ TraceEvent MountFd(uint64_t seq, int64_t mono_ns) {
   e.message.flags = 1;
   e.message.raw = R"({"type":"procMountFd","flags":1,"arg":{"type":"open_tree"}})";
   e.message.arg_offset = static_cast<uint32_t>(e.message.raw.find("{\"type\":\"open"));
-  AttachedFile f;
-  f.name = "/data";
-  f.fd.fd = 9;
-  f.fd.kind = "detached mount (open_tree)";
-  f.fd.path = "/data";
-  f.fd.described = true;
-  e.message.file = f;
+  e.message.file = TestMountFile("/data");
   return e;
 }
 
