@@ -2,9 +2,13 @@
 //
 // Validates one packet as JSON the way Go's encoding/json scanner does and lists
 // the top-level fields of the object with the byte ranges of their keys and
-// values, so callers can keep exact raw bytes (never re-serialised). Built on
-// simdjson's On-Demand API with a reusable parser and padded buffer; scanning a
-// typical packet allocates nothing.
+// values, so callers can keep exact raw bytes (never re-serialised). simdjson's
+// On-Demand API (a reused parser and padded buffer) finds the structure: its
+// stage 1 rejects bad UTF-8, raw control characters in strings and unclosed
+// strings, and it walks the top-level object. Each value is then checked with
+// Go's grammar (ScanJsonValue in go_json.h), because On-Demand skips what it is
+// not asked about and Go rejects a malformed value anywhere. Scanning a typical
+// packet allocates nothing.
 //
 // Go accepts invalid UTF-8 (it reads each bad byte as U+FFFD); simdjson does not,
 // so such a packet is scanned through a same-length copy whose bad bytes are

@@ -36,13 +36,15 @@ std::vector<SyncMessage> PacketDecoder::Feed(WirePacket packet) {
                          absl::StrCat("next packet was ", next.type));
     out.push_back(std::move(*pending_));
     pending_.reset();
+    DecodeIdle(packet, std::move(next), &out);
+    return out;
   }
-  DecodeIdle(packet, &out);
+  DecodeIdle(packet, parser_.Parse(packet.data), &out);
   return out;
 }
 
-void PacketDecoder::DecodeIdle(WirePacket& packet, std::vector<SyncMessage>* out) {
-  SyncMessage message = parser_.Parse(packet.data);
+void PacketDecoder::DecodeIdle(WirePacket& packet, SyncMessage message,
+                               std::vector<SyncMessage>* out) {
   if (!packet.fds.empty() && !IsSyncMessage(message)) {
     message.Clear();
     message.raw = std::move(packet.data);

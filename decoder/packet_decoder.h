@@ -74,7 +74,8 @@ class PacketDecoder {
 
  private:
   void CompleteWithFdPacket(WirePacket& packet, std::vector<SyncMessage>* out);
-  void DecodeIdle(WirePacket& packet, std::vector<SyncMessage>* out);
+  // `message` is packet.data already parsed.
+  void DecodeIdle(WirePacket& packet, SyncMessage message, std::vector<SyncMessage>* out);
 
   PacketDecoderOptions options_;
   JsonPacketParser parser_;
