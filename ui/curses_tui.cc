@@ -479,14 +479,18 @@ void CursesTui::Put(int y, int x, std::string_view text, attr_t attr, int width,
   if (unicode_) {
     std::wstring w(text.size() + 1, L'\0');
     std::mbstate_t st{};
-    const char* src = text.data();
-    std::string copy(text);
-    src = copy.c_str();
+    std::string copy(text);  // mbsrtowcs wants a NUL-terminated string
+    const char* src = copy.c_str();
     size_t n = std::mbsrtowcs(&w[0], &src, w.size(), &st);
-    if (n == static_cast<size_t>(-1)) n = 0;
-    int cols = std::min<int>(static_cast<int>(n), width);
-    addnwstr(w.c_str(), cols);
-    used = cols;
+    if (n != static_cast<size_t>(-1)) {
+      int cols = std::min<int>(static_cast<int>(n), width);
+      addnwstr(w.c_str(), cols);
+      used = cols;
+    } else {  // not valid UTF-8: show the bytes, escaped
+      std::string plain = Printable(text);
+      used = std::min<int>(static_cast<int>(plain.size()), width);
+      addnstr(plain.data(), used);
+    }
   } else {
     used = std::min<int>(static_cast<int>(text.size()), width);
     addnstr(text.data(), used);

@@ -43,12 +43,13 @@ std::vector<std::string> StatusLines(const EventStore::Reader& r, const StatusFi
                                 : (fig.following ? "FOLLOW" : "SCROLL");
   std::string line1 = absl::StrCat(
       " synctrace ", fig.title, " | ", FormatDuration(std::max<int64_t>(0, fig.now_mono_ns - fig.start_mono_ns)),
-      " | ", view, " | ", Sessions(r.sessions()), " | ", st.messages, " msgs (",
+      " | ", view, " | ", st.messages, " msgs (",
       Sv(DirectionArrow(Direction::kChildToParent, fig.unicode)), " ", st.by_direction[0], ", ",
       Sv(DirectionArrow(Direction::kParentToChild, fig.unicode)), " ", st.by_direction[1], ")");
   if (st.anomalies) absl::StrAppend(&line1, " | ", st.anomalies, " anomal", st.anomalies == 1 ? "y" : "ies");
   if (st.errors) absl::StrAppend(&line1, " | ", st.errors, " procError");
   if (st.missed) absl::StrAppend(&line1, " | MISSED ", st.missed, " events");
+  absl::StrAppend(&line1, " | ", Sessions(r.sessions()));
   absl::StrAppend(&line1, " | ", FormatBytes(st.bytes), ", ", st.fds, " fds");
   if (st.evicted) absl::StrAppend(&line1, " | oldest ", st.evicted, " let go");
 

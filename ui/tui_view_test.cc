@@ -154,7 +154,8 @@ TEST(StatusLineTest, ShowsSessionsCountsPendingAndView) {
   fig.breakpoints = {"procReady"};
   std::vector<std::string> lines = StatusLines(r, fig, 80);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_TRUE(Has(lines[0], "1.500s | FOLLOW | s1 running pid 4000/4001 | 1 msgs (C->P 1, C<-P 0)"))
+  EXPECT_TRUE(Has(lines[0], "1.500s | FOLLOW | 1 msgs (C->P 1, C<-P 0) | MISSED 7 events | "
+                            "s1 running pid 4000/4001 | 30 B, 0 fds"))
       << lines[0];
   EXPECT_TRUE(Has(lines[0], "MISSED 7 events")) << lines[0];
   EXPECT_TRUE(Has(lines[1], "waiting: s1 procHooks 1.499s")) << lines[1];
