@@ -1,14 +1,19 @@
 // `synctrace replay FILE.jsonl`: opens a saved JSON Lines log (--json) in the
 // TUI, or prints it as text lines when stdout is not a terminal. Lines that do
 // not parse (a truncated last line, corruption) are skipped and reported by
-// number; everything valid is shown.
+// number; everything valid is shown. Events stream straight into the TUI's
+// bounded store (or to stdout), so a huge log never sits in memory twice; the
+// TUI comes up at once and fills while a loader thread reads.
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -22,62 +27,129 @@
 namespace synctrace {
 namespace {
 
-struct LoadedLog {
-  std::vector<TraceEvent> events;
-  std::vector<size_t> bad_lines;  // 1-based
-  int64_t start_mono_ns = 0;      // time zero of the trace that wrote it
+struct LoadReport {
+  size_t events = 0;
+  std::vector<size_t> bad_lines;     // 1-based
+  std::vector<std::string> errors;   // one line each, for stderr
+  bool read_error = false;
 };
 
-// "t" (seconds since the trace start, cut to microseconds) next to "mono_ns"
-// bounds time zero from above; the smallest bound over the lines is the best.
-int64_t StartBoundFromLine(const std::string& line, int64_t mono_ns) {
-  size_t at = line.find(",\"t\":");
-  if (at == std::string::npos) return mono_ns;
-  double t = std::strtod(line.c_str() + at + 5, nullptr);
-  return mono_ns - static_cast<int64_t>(t * 1e9 + (t >= 0 ? 0.5 : -0.5));
+// The number after `"key":` in a log line (0 when absent).
+double NumberAfter(const std::string& line, const char* key) {
+  size_t at = line.find(key);
+  return at == std::string::npos ? 0 : std::strtod(line.c_str() + at + std::strlen(key), nullptr);
 }
 
-void Load(std::istream& in, const std::string& path, LoadedLog* log) {
+// Time zero of the trace that wrote the log: each line's "mono_ns" minus its
+// "t" (seconds since the start, cut to microseconds) bounds it from above; the
+// smallest bound is the best. A quick pass that does not parse the JSON.
+int64_t TraceStart(std::istream& in) {
+  int64_t start = 0;
+  bool have = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"mono_ns\":") == std::string::npos) continue;
+    auto mono = static_cast<int64_t>(NumberAfter(line, "\"mono_ns\":"));
+    double t = NumberAfter(line, ",\"t\":");
+    int64_t bound = mono - static_cast<int64_t>(t * 1e9 + (t >= 0 ? 0.5 : -0.5));
+    if (!have || bound < start) start = bound;
+    have = true;
+  }
+  return start;
+}
+
+void Load(std::istream& in, const std::string& path,
+          const std::function<void(const TraceEvent&)>& deliver, LoadReport* report,
+          const std::atomic<bool>* stop = nullptr) {
   std::string line;
   size_t number = 0;
-  bool have_start = false;
-  while (std::getline(in, line)) {
+  while ((stop == nullptr || !stop->load()) && std::getline(in, line)) {
     ++number;
     if (line.empty() || line == "\r") continue;
     absl::StatusOr<TraceEvent> event = ParseJsonLogLine(line);
     if (!event.ok()) {
-      bool last_unterminated = in.eof();
-      std::fprintf(stderr, "synctrace: replay %s: line %zu: %s%s; skipped\n", path.c_str(), number,
-                   last_unterminated ? "truncated (no newline at the end): " : "",
-                   std::string(event.status().message()).c_str());
-      log->bad_lines.push_back(number);
+      report->bad_lines.push_back(number);
+      report->errors.push_back(absl::StrCat(
+          "synctrace: replay ", path, ": line ", number, ": ",
+          in.eof() ? "truncated (no newline at the end): " : "", event.status().message(),
+          "; skipped"));
       continue;
     }
-    int64_t bound = StartBoundFromLine(line, event->mono_ns);
-    if (!have_start || bound < log->start_mono_ns) log->start_mono_ns = bound;
-    have_start = true;
-    log->events.push_back(*std::move(event));
+    ++report->events;
+    deliver(*event);
   }
+  report->read_error = in.bad();
 }
 
-std::string BadLinesSummary(const LoadedLog& log) {
-  if (log.bad_lines.empty()) return "";
-  std::vector<size_t> shown(log.bad_lines.begin(),
-                            log.bad_lines.begin() + std::min<size_t>(log.bad_lines.size(), 10));
-  return absl::StrCat(log.bad_lines.size(), " bad line", log.bad_lines.size() == 1 ? "" : "s",
-                      " skipped (line ", absl::StrJoin(shown, ", "),
-                      log.bad_lines.size() > shown.size() ? ", ..." : "", ")");
+std::string BadLinesSummary(const LoadReport& report) {
+  if (report.bad_lines.empty()) return "";
+  size_t shown = std::min<size_t>(report.bad_lines.size(), 10);
+  return absl::StrCat(report.bad_lines.size(), " bad line", report.bad_lines.size() == 1 ? "" : "s",
+                      " skipped (line ",
+                      absl::StrJoin(report.bad_lines.begin(), report.bad_lines.begin() + shown, ", "),
+                      report.bad_lines.size() > shown ? ", ..." : "", ")");
 }
 
-int PrintText(const LoadedLog& log) {
-  TextFormatter text(log.start_mono_ns);
+void PrintErrors(const LoadReport& report) {
+  for (const std::string& e : report.errors) std::fprintf(stderr, "%s\n", e.c_str());
+}
+
+// Summary of the bad lines on stderr (after the TUI has given the terminal back).
+void ReportBadLines(const std::string& path, const LoadReport& report) {
+  PrintErrors(report);
+  std::string summary = BadLinesSummary(report);
+  if (!summary.empty()) std::fprintf(stderr, "synctrace: replay %s: %s\n", path.c_str(), summary.c_str());
+}
+
+// The TUI comes up at once; a loader thread fills it. q quits at once (nothing is live).
+int ReplayInTui(std::istream& in, const std::string& path, Tui* tui) {
+  LoadReport report;
+  tui->SetMessage(absl::StrCat("loading ", path, " ..."));
+  std::atomic<bool> stop{false};
+  std::thread loader([&] {
+    Load(in, path, [&](const TraceEvent& e) { tui->Consume(e); }, &report, &stop);
+    tui->Close();
+    std::string summary = BadLinesSummary(report);
+    if (report.read_error) {
+      tui->SetMessage(absl::StrCat("reading ", path, " failed: ", std::strerror(errno)));
+    } else if (report.events == 0 && !summary.empty()) {
+      tui->SetMessage(absl::StrCat("no valid event in ", path, "; ", summary));
+    } else {
+      tui->SetMessage(absl::StrCat(summary, summary.empty() ? "" : "; ", "loaded ", report.events,
+                                   " events from ", path));
+    }
+  });
+  int rc = tui->Run([] { return false; });
+  stop = true;
+  loader.join();
+  ReportBadLines(path, report);
+  if (report.read_error || (report.events == 0 && !report.bad_lines.empty())) return kExitFailure;
+  return rc;
+}
+
+int ReplayAsText(std::istream& in, const std::string& path, int64_t start) {
+  LoadReport report;
+  TextFormatter text(start);
   std::string out;
-  for (const TraceEvent& e : log.events) {
-    out.clear();
-    text.Append(e, &out);
-    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;
+  bool write_failed = false;
+  Load(in, path,
+       [&](const TraceEvent& e) {
+         out.clear();
+         text.Append(e, &out);
+         if (!write_failed && std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) {
+           write_failed = true;
+         }
+       },
+       &report);
+  ReportBadLines(path, report);
+  if (report.read_error) {
+    std::fprintf(stderr, "synctrace: replay: reading %s: %s\n", path.c_str(), std::strerror(errno));
+    return kExitFailure;
   }
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+  if (report.events == 0 && !report.bad_lines.empty()) {
+    std::fprintf(stderr, "synctrace: replay %s: no valid event in the log\n", path.c_str());
+    return kExitFailure;
+  }
+  if (std::fflush(stdout) != 0 || write_failed) {
     std::fprintf(stderr, "synctrace: replay: writing text to stdout: %s\n", std::strerror(errno));
     return kExitFailure;
   }
@@ -94,34 +166,17 @@ int RunReplay(const std::vector<std::string>& args) {
     std::fprintf(stderr, "synctrace: replay: cannot open %s: %s\n", path.c_str(), std::strerror(errno));
     return kExitFailure;
   }
-  LoadedLog log;
-  Load(in, path, &log);
-  if (in.bad()) {
-    std::fprintf(stderr, "synctrace: replay: reading %s: %s\n", path.c_str(), std::strerror(errno));
-    return kExitFailure;
-  }
-  std::string summary = BadLinesSummary(log);
-  if (log.events.empty() && !log.bad_lines.empty()) {
-    std::fprintf(stderr, "synctrace: replay %s: no valid event in the log; %s\n", path.c_str(),
-                 summary.c_str());
-    return kExitFailure;
-  }
+  int64_t start = TraceStart(in);
+  in.clear();
+  in.seekg(0);
+
   TuiOptions options;
-  options.start_mono_ns = log.start_mono_ns;
+  options.start_mono_ns = start;
   size_t slash = path.rfind('/');
   options.title = absl::StrCat("replay ", slash == std::string::npos ? path : path.substr(slash + 1));
   options.live = false;
-  options.initial_message = absl::StrCat(summary, summary.empty() ? "" : "; ", "loaded ",
-                                         log.events.size(), " events from ", path);
   std::unique_ptr<Tui> tui = MakeTerminalTui(options);
-  if (tui == nullptr) {
-    int rc = PrintText(log);
-    if (!summary.empty()) std::fprintf(stderr, "synctrace: replay %s: %s\n", path.c_str(), summary.c_str());
-    return rc;
-  }
-  for (const TraceEvent& e : log.events) tui->Consume(e);
-  tui->Close();
-  return tui->Run([] { return false; });
+  return tui ? ReplayInTui(in, path, tui.get()) : ReplayAsText(in, path, start);
 }
 
 }  // namespace synctrace

@@ -196,5 +196,18 @@ TEST(ReplayCommandTest, PipedPrintsTextAndMissingFileIsOneLine) {
                    ": No such file or directory\n");
 }
 
+TEST(ReplayCommandTest, PipedCorruptLogPrintsWhatIsValidAndNamesBadLines) {
+  std::string log = MakeLog("piped-corrupt.jsonl", 2, /*corrupt=*/true);
+  std::string out = TempPath("piped-corrupt.txt");
+  std::string err = TempPath("piped-corrupt.err");
+  ASSERT_EQ(std::system((Replay(log) + " >" + out + " 2>" + err).c_str()), 0);
+  std::string text = ReadFile(out);
+  EXPECT_TRUE(Has(text, " s2 parent->child type:procRun")) << text;
+  std::string e = ReadFile(err);
+  EXPECT_TRUE(Has(e, "corrupt.jsonl: line 3: ")) << e;
+  EXPECT_TRUE(Has(e, "corrupt.jsonl: line 22: truncated (no newline at the end)")) << e;
+  EXPECT_TRUE(Has(e, ": 2 bad lines skipped (line 3, 22)\n")) << e;
+}
+
 }  // namespace
 }  // namespace synctrace

@@ -14,6 +14,8 @@
 #include <cwchar>
 #include <ctime>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "absl/strings/ascii.h"
@@ -82,6 +84,10 @@ class CursesTui : public Tui {
   void Consume(const TraceEvent& event) override { store_.Add(event); }
   void Close() override { closed_.store(true); }
   ForwardGate* gate() override { return &gate_; }
+  void SetMessage(const std::string& text) override {
+    std::lock_guard<std::mutex> lock(message_mu_);
+    pending_message_ = text;
+  }
   int Run(std::function<bool()> traffic_running) override;
 
   // Takes the terminal on these streams (nullptr: stdout, and stdin or /dev/tty).
@@ -133,6 +139,8 @@ class CursesTui : public Tui {
   std::string prompt_label_;
   std::string prompt_text_;
   std::string message_;
+  std::mutex message_mu_;
+  std::optional<std::string> pending_message_;  // from SetMessage(), any thread
   int markers_ = 0;
   bool filter_report_pending_ = false;  // say how many rows once the filter's scan is done
   bool quit_ = false;
@@ -203,6 +211,14 @@ int CursesTui::Run(std::function<bool()> traffic_running) {
     }
     if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) quit_ = true;  // the terminal went away
     if (quit_) break;
+    {
+      std::lock_guard<std::mutex> lock(message_mu_);
+      if (pending_message_) {
+        message_ = std::move(*pending_message_);
+        pending_message_.reset();
+        dirty = true;
+      }
+    }
     int64_t now = NowNs();
     if (store_.generation() != drawn_store || gate_.generation() != drawn_gate) dirty = true;
     if (now - last_frame >= kTickNs || list_.scanning()) dirty = true;

@@ -18,6 +18,7 @@
 #define SYNCTRACE_UI_TUI_H_
 
 #include <functional>
+#include <string>
 
 #include "decoder/event_sink.h"
 
@@ -31,6 +32,9 @@ class Tui : public EventSink {
   // code (0 when the user quit normally).
   virtual int Run(std::function<bool()> traffic_running) = 0;
   virtual ForwardGate* gate() = 0;
+  // A one-line message for the help line, shown until the next key (e.g. what
+  // a replay loaded). Thread-safe.
+  virtual void SetMessage(const std::string& /*text*/) {}
 };
 
 }  // namespace synctrace
