@@ -2,6 +2,8 @@
 #include "ui/breakpoints.h"
 
 #include "absl/strings/str_cat.h"
+#include "decoder/sync_types.h"
+#include "ui/row_format.h"
 
 namespace synctrace {
 
@@ -46,7 +48,8 @@ bool BreakpointGate::on_anomaly() const {
   return on_anomaly_;
 }
 
-std::string BreakpointGate::HoldReasonLocked(const WirePacket& packet, std::string* what) {
+std::string BreakpointGate::HoldReasonLocked(Direction direction, const WirePacket& packet,
+                                             std::string* what) {
   bool json_like = !packet.data.empty() && packet.data[0] == '{';
   if (!packet.fds.empty() && !json_like) return "";  // the fd packet of the message before
   SyncMessage m = parser_->Parse(packet.data);
@@ -55,10 +58,14 @@ std::string BreakpointGate::HoldReasonLocked(const WirePacket& packet, std::stri
   if (types_.count(m.type)) return absl::StrCat("breakpoint on ", m.type);
   if (on_anomaly_) {
     if (!m.anomalies.empty()) {
-      return absl::StrCat("anomaly: ", absl::string_view(AnomalyName(m.anomalies.front().code).data(), AnomalyName(m.anomalies.front().code).size()));
+      return absl::StrCat("anomaly: ", Sv(AnomalyName(m.anomalies.front().code)));
     }
     if (!packet.fds.empty() && !(m.flags & kSyncFlagHasFd)) return "anomaly: fds on a JSON packet";
     if (packet.control_truncated) return "anomaly: control data truncated";
+    const SyncTypeInfo* info = FindSyncType(m.type_id);
+    if (info && info->sender != Sender::kEither && info->sender != SenderOf(direction)) {
+      return absl::StrCat("anomaly: ", Sv(AnomalyName(AnomalyCode::kWrongSender)));
+    }
   }
   return "";
 }
@@ -68,7 +75,7 @@ void BreakpointGate::BeforeForward(int session, Direction direction, const WireP
   std::unique_lock<std::mutex> lock(mu_);
   if (shut_down_) return;
   std::string what;
-  std::string why = HoldReasonLocked(packet, &what);
+  std::string why = HoldReasonLocked(direction, packet, &what);
   if (why.empty()) return;
   step_pending_ = false;
   UpdateArmedLocked();

@@ -6,7 +6,8 @@
 // load), so nothing is ever held and forwarding is never slowed.
 //
 // A breakpoint is a message type ("procHooks") or "any anomaly" (one that can
-// be seen in the packet itself: invalid JSON, unknown type, stray fds, ...).
+// be seen before forwarding: in the packet itself -- invalid JSON, unknown
+// type, stray fds, ... -- or a type sent by the side that never sends it).
 // Continue() forwards what is held and goes on; Step() forwards the oldest held
 // packet and holds the next message to arrive too. The fd packet that follows a
 // flags:0b1 message (fds, data not JSON) is never held on its own: it belongs
@@ -72,7 +73,7 @@ class BreakpointGate : public ForwardGate {
  private:
   void UpdateArmedLocked();
   // Why this packet should be held ("" when not).
-  std::string HoldReasonLocked(const WirePacket& packet, std::string* what);
+  std::string HoldReasonLocked(Direction direction, const WirePacket& packet, std::string* what);
 
   mutable std::mutex mu_;
   std::condition_variable released_;

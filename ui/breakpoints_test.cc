@@ -87,6 +87,17 @@ TEST(BreakpointGateTest, AnomalyBreakpointHoldsBadPackets) {
   held.get();
 }
 
+TEST(BreakpointGateTest, AnomalyBreakpointHoldsATypeFromTheWrongSide) {
+  BreakpointGate gate;
+  gate.SetOnAnomaly(true);
+  gate.BeforeForward(1, Direction::kParentToChild, Json("procRun"));  // parent sends procRun: fine
+  auto held = std::async(std::launch::async, [&] { gate.BeforeForward(1, kUp, Json("procRun")); });
+  ASSERT_TRUE(WaitHeld(gate, 1));
+  EXPECT_EQ(gate.held()[0].why, "anomaly: wrong-sender");
+  gate.Continue();
+  held.get();
+}
+
 TEST(BreakpointGateTest, ShutdownReleasesAndDisarms) {
   BreakpointGate gate;
   gate.ToggleType("procHooks");
