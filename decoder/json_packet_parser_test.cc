@@ -143,6 +143,22 @@ TEST(JsonPacketParser, BadInputsAreNamed) {
   for (const Golden& g : goldens) ExpectGolden(g);
 }
 
+TEST(JsonPacketParser, MalformedTopLevelIsInvalidJson) {
+  JsonPacketParser parser;
+  for (const char* bad : {R"({"type":"procReady",})", R"({"type" "procReady"})",
+                          R"({"type":"procReady" "flags":0})", R"({,"type":"procReady"})",
+                          R"({"type":"procReady")", R"({"type":"procReady"])",
+                          R"({"type":"procReady","flags":0 1})", R"({"type":"procReady","flags":})",
+                          R"({type:"procReady"})", "{\"type\":\"procReady\",\"arg\":\"\x01\"}"}) {
+    SyncMessage m = parser.Parse(bad);
+    EXPECT_TRUE(m.is_raw_packet) << bad;
+    EXPECT_EQ(AnomalyNames(m), "invalid-json") << bad;
+    EXPECT_EQ(m.raw, bad);
+  }
+  EXPECT_EQ(AnomalyNames(parser.Parse("{}")), "missing-type");
+  EXPECT_EQ(AnomalyNames(parser.Parse(" \t\r\n{\"type\" : \"procRun\" }\n")), "");
+}
+
 TEST(JsonPacketParser, InvalidUtf8IsAcceptedLikeGo) {
   // The arg keeps its raw bytes; the type string reads each bad byte as U+FFFD.
   JsonPacketParser parser;
