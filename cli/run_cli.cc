@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
@@ -66,6 +67,37 @@ int CheckFlagsBelong(const Subcommand& s, const std::vector<std::string>& argv) 
   return kExitOk;
 }
 
+// absl's own parser reports a missing or malformed flag value as "ERROR: ..."
+// with exit status 1; check the values first so that they are usage errors
+// (status 2) that name the command, like every other bad command line.
+int CheckFlagValues(const Subcommand& s, const std::vector<std::string>& argv) {
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    size_t end = arg.find('=');
+    std::string name = arg.substr(2, end == std::string::npos ? std::string::npos : end - 2);
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) continue;  // --noflag and absl's built-in flags: absl checks them
+    std::string value;
+    if (end != std::string::npos) {
+      value = arg.substr(end + 1);
+    } else if (flag->IsOfType<bool>()) {
+      continue;
+    } else if (i + 1 < argv.size()) {
+      value = argv[++i];
+    } else {
+      return UsageError(absl::StrCat(s.name, ": --", name, " needs a value (usage: synctrace ",
+                                     s.usage, ")"));
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return UsageError(absl::StrCat(s.name, ": --", name, " ", value, ": ", error));
+    }
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int UsageError(std::string_view message) {
@@ -74,11 +106,13 @@ int UsageError(std::string_view message) {
 }
 
 int RunCli(int argc, char** argv) {
-  // Invoked through a symlink such as synctrace-runc: the runtime wrapper, and
-  // every argument is runc's (docs/RUNTIME-WRAPPER.md).
+  // Invoked through a symlink named synctrace-runc (or synctrace-runc-*, or
+  // synctrace-runtime): the runtime wrapper, and every argument is runc's
+  // (docs/RUNTIME-WRAPPER.md).
   std::string program = argc > 0 ? argv[0] : "synctrace";
   program = program.substr(program.find_last_of('/') + 1);
-  if (program.rfind("synctrace-", 0) == 0) {
+  if (program == "synctrace-runc" || program.rfind("synctrace-runc-", 0) == 0 ||
+      program == "synctrace-runtime") {
     if (const Subcommand* runtime = FindSubcommand("runtime")) {
       return runtime->run(std::vector<std::string>(argv + 1, argv + argc));
     }
@@ -109,6 +143,7 @@ int RunCli(int argc, char** argv) {
     args.push_back(after_dashes ? arg : NormalizeFlagSpelling(arg));
   }
   if (int rc = CheckFlagsBelong(*sub, args); rc != kExitOk) return rc;
+  if (int rc = CheckFlagValues(*sub, args); rc != kExitOk) return rc;
 
   std::vector<char*> cargv;
   for (std::string& a : args) cargv.push_back(a.data());

@@ -1,7 +1,7 @@
 // `synctrace runtime [--runtime-path P] [--log-dir D] [--] RUNC_ARGS...`: a
 // drop-in OCI runtime for docker, containerd or podman (docs/RUNTIME-WRAPPER.md).
-// Also runs this way when synctrace is invoked through a symlink whose name
-// starts with "synctrace-" (e.g. /usr/local/bin/synctrace-runc), with all
+// Also runs this way when synctrace is invoked through a symlink named
+// synctrace-runc (or synctrace-runc-*, or synctrace-runtime), with all
 // arguments being runc's.
 //
 // It runs the real runc (--runtime-path, else $SYNCTRACE_RUNC, else `runc` in

@@ -314,6 +314,14 @@ TEST(RuntimeTest, SymlinkNameAndEnvironmentWorkAndOtherSubcommandsAreNotLogged) 
   EXPECT_EQ(ExitCode(run.status), 0) << run.err;
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(SortedLines(RunProcess({"/bin/ls", dir}).out).size(), 2u);
+
+  // Another name is plain synctrace, not the wrapper.
+  std::string other = TempDir() + "/synctrace-static";
+  unlink(other.c_str());
+  ASSERT_EQ(symlink(Absolute(kSynctrace).c_str(), other.c_str()), 0);
+  RunResult help = RunProcess({other, "help"}, env);
+  EXPECT_EQ(ExitCode(help.status), 0);
+  EXPECT_THAT(help.out, HasSubstr("runtime"));
 }
 
 }  // namespace
