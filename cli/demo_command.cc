@@ -99,8 +99,7 @@ int RunDemo(const std::vector<std::string>& args) {
 
   sim::SessionCanceller canceller;
   g_canceller = &canceller;
-  signal(SIGINT, CancelOnSignal);
-  signal(SIGTERM, CancelOnSignal);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, CancelOnSignal);  // ends cleanly
   int failed = 0;
   Tui* tui = outputs->tui();
   if (tui == nullptr) {
@@ -115,8 +114,7 @@ int RunDemo(const std::vector<std::string>& args) {
     if (running.load()) canceller.Cancel();  // the user quit early: end the running session
     sessions.join();
   }
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
   g_canceller = nullptr;
   int ran = static_cast<int>(scenarios.size());
   std::string verdict =
