@@ -10,7 +10,7 @@
 // proxy's peak RSS (ru_maxrss) after 100k and after 1M messages (flat = no growth).
 //
 // Usage: bazel run -c opt //bench:relay_bench -- [--roundtrips N] [--messages N]
-//            [--synctrace PATH] [--rounds N]
+//            [--synctrace PATH] [--rounds N] [--log PATH (default: a file in /tmp)]
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -50,10 +50,12 @@ void SeqpacketPair(int fds[2]) {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) Die("socketpair");
 }
 
-// The peer that answers every request with kReply (the "parent").
-pid_t StartReplier(int fd) {
+// The peer that answers every request with kReply (the "parent"). `other` is
+// the bench's own end, closed in the replier so that it sees EOF at the end.
+pid_t StartReplier(int fd, int other) {
   pid_t pid = fork();
   if (pid != 0) return pid;
+  close(other);
   char buf[65536];
   for (;;) {
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -82,7 +84,7 @@ struct Options {
   int rounds = 5;
   int messages = 1000000;
   std::string synctrace = "synctrace";
-  std::string log_dir = "/tmp";
+  std::string log_path;  // default: a new file in /tmp, removed at the end
 };
 
 enum class Kind { kDirect, kMinimal, kSynctrace, kSocat };
@@ -146,7 +148,7 @@ Path MakePath(Kind k, const Options& o, const std::string& log_path) {
 // Closes the ends and reaps the relay; returns its peak RSS in KiB (0: none).
 long ClosePath(Path* path) {
   close(path->child);
-  close(path->parent);
+  if (path->parent >= 0) close(path->parent);
   if (path->relay <= 0) return 0;
   int status = 0;
   rusage ru{};
@@ -160,7 +162,9 @@ long ClosePath(Path* path) {
 // Mean round trip in microseconds over `n` request/reply exchanges.
 double RoundTripUs(Kind k, int n, const Options& o, const std::string& log_path) {
   Path path = MakePath(k, o, log_path);
-  pid_t replier = StartReplier(path.parent);
+  pid_t replier = StartReplier(path.parent, path.child);
+  close(path.parent);
+  path.parent = -1;
   char buf[65536];
   for (int i = 0; i < 200; ++i) {  // warm-up (and wait for the relay to start)
     send(path.child, kRequest.data(), kRequest.size(), 0);
@@ -220,6 +224,7 @@ int main(int argc, char** argv) {
     else if (flag == "--rounds") o.rounds = std::atoi(argv[i + 1]);
     else if (flag == "--messages") o.messages = std::atoi(argv[i + 1]);
     else if (flag == "--synctrace") o.synctrace = argv[i + 1];
+    else if (flag == "--log") o.log_path = argv[i + 1];
     else {
       std::fprintf(stderr, "relay_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -231,7 +236,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   bool have_socat = std::system("command -v socat >/dev/null 2>&1") == 0;
-  std::string log_path = o.log_dir + "/relay_bench." + std::to_string(getpid()) + ".log";
+  std::string log_path = o.log_path.empty()
+                             ? "/tmp/relay_bench." + std::to_string(getpid()) + ".log"
+                             : o.log_path;
 
   std::vector<Kind> kinds = {Kind::kDirect, Kind::kMinimal, Kind::kSynctrace};
   if (have_socat) kinds.push_back(Kind::kSocat);
@@ -262,6 +269,6 @@ int main(int argc, char** argv) {
   Throughput big = OneWay(Kind::kSynctrace, o.messages, o, log_path);
   std::printf("\nsynctrace proxy peak RSS: %ld KiB after %d messages, %ld KiB after %d\n",
               small.peak_rss_kib, o.messages / 10, big.peak_rss_kib, o.messages);
-  unlink(log_path.c_str());
+  if (o.log_path.empty()) unlink(log_path.c_str());
   return 0;
 }

@@ -57,7 +57,7 @@ bool GrowSendBuffer(int fd, size_t size) {
 
 }  // namespace
 
-ssize_t ReceivePacket(int fd, ReceivedPacket* packet) {
+ssize_t ReceivePacket(int fd, ReceivedPacket* packet, bool wait) {
   packet->data.clear();
   packet->fds.clear();
   packet->control_truncated = false;
@@ -65,7 +65,7 @@ ssize_t ReceivePacket(int fd, ReceivedPacket* packet) {
 
   ssize_t size;
   do {
-    size = recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    size = recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC | (wait ? 0 : MSG_DONTWAIT));
   } while (size < 0 && errno == EINTR);
   if (size < 0) return -errno;
   packet->data.resize(static_cast<size_t>(size));
@@ -79,7 +79,7 @@ ssize_t ReceivePacket(int fd, ReceivedPacket* packet) {
   msg.msg_controllen = sizeof(control.bytes);
   ssize_t got;
   do {
-    got = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    got = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);  // it is queued already
   } while (got < 0 && errno == EINTR);
   if (got < 0) return -errno;
   TakeFds(&msg, packet);
@@ -90,7 +90,8 @@ ssize_t ReceivePacket(int fd, ReceivedPacket* packet) {
   return got;
 }
 
-ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& fds) {
+ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& fds,
+                   bool wait) {
   ControlBuffer control;
   iovec iov{const_cast<char*>(data.data()), data.size()};
   msghdr msg{};
@@ -112,7 +113,7 @@ ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& f
   }
   bool grew = false;
   for (;;) {
-    ssize_t sent = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    ssize_t sent = sendmsg(fd, &msg, MSG_NOSIGNAL | (wait ? 0 : MSG_DONTWAIT));
     if (sent >= 0) return sent;
     int err = errno;
     if (err == EINTR) continue;

@@ -7,8 +7,9 @@
 // maximum of fds in one message (SCM_MAX_FD = 253). MSG_CTRUNC is reported.
 // SendPacket writes the bytes and all fds in ONE sendmsg; when the packet is
 // larger than the socket's send buffer allows, it raises SO_SNDBUF (or
-// SO_SNDBUFFORCE) instead of failing. Both are non-blocking (MSG_DONTWAIT),
-// retry EINTR, and return -errno on failure (-EAGAIN: try again when polled).
+// SO_SNDBUFFORCE) instead of failing. Both retry EINTR and return -errno on
+// failure. They are non-blocking (-EAGAIN: try again when polled) unless
+// `wait` is true: then the peek waits for a packet (or EOF), the send for room.
 //
 // Example:
 //   ReceivedPacket p;
@@ -42,11 +43,12 @@ struct ReceivedPacket {
 // Reads the next packet of `fd` into *packet (replacing its contents).
 // Returns the packet's size (0 for an empty packet or EOF: the caller tells
 // them apart), or -errno (-EAGAIN when nothing is queued).
-ssize_t ReceivePacket(int fd, ReceivedPacket* packet);
+ssize_t ReceivePacket(int fd, ReceivedPacket* packet, bool wait = false);
 
 // Sends `data` with `fds` (may be empty) as one packet. Returns data.size() or
 // -errno (-EAGAIN: the peer's queue is full; -EPIPE: the peer cannot receive).
-ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& fds);
+ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& fds,
+                   bool wait = false);
 
 // Bytes queued in `fd`'s receive queue (SIOCINQ; summed over all packets of a
 // SOCK_SEQPACKET socket), or -errno.

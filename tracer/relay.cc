@@ -1,17 +1,21 @@
-// One session's forwarding loop; see relay.h.
+// One session's forwarding; see relay.h.
 //
-// Each direction is a Flow: read from its source socket, send to its
-// destination socket. A flow holds at most one packet the destination could not
-// take yet (EAGAIN); while it does, it stops reading its source (so the sender
-// feels backpressure as it would without synctrace) and polls the destination
-// for POLLOUT. The other flow keeps going: a peer that never reads cannot stall
-// the opposite direction.
+// Threads: each direction is a Flow with its own thread doing blocking I/O:
+// wait for the next packet (recv MSG_PEEK|MSG_TRUNC), read it whole, send it
+// whole, publish it. That is the fewest system calls per packet (the same
+// count as a minimal poll() relay), and a destination that never reads blocks
+// only its own flow: the sender then feels the backpressure it would feel
+// without synctrace, and the opposite direction keeps going. Run()'s thread
+// waits on an eventfd (Stop(), a flow ending) and watches each live flow's
+// destination for POLLHUP: that peer is gone, so its flow ends even while the
+// source is silent.
 //
 // A flow ends when its source reaches EOF, or its destination's peer can no
 // longer receive (EPIPE, POLLHUP). Ending it mirrors that to both peers:
 //   shutdown(source, SHUT_RD)   -> the sender's further writes fail (EPIPE)
 //   shutdown(dest,   SHUT_WR)   -> the receiver reads EOF after the last packet
-// When both flows are over, both sockets are closed and the session ends.
+// These shutdowns also wake the flow's thread if it is blocked. When both flows
+// are over, both sockets are closed and the session ends.
 //
 // EOF versus a zero-length packet (both read as 0 bytes): a 0-byte read is EOF
 // only when the source is shut down for reading (POLLRDHUP) and nothing else is
@@ -28,7 +32,8 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <optional>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -38,21 +43,13 @@
 namespace synctrace {
 namespace {
 
-// Packets read from one source before polling again (fairness between flows).
-constexpr int kReadBurst = 32;
-
 struct Flow {
-  Flow() = default;
-  Flow(Direction d, int s, int t, const char* f, const char* o)
-      : direction(d), source(s), dest(t), from(f), to(o) {}
   Direction direction = Direction::kChildToParent;
   int source = -1;
   int dest = -1;
   const char* from = "";  // "child" / "parent": who sends in this direction
   const char* to = "";
-  bool done = false;
-  std::optional<ReceivedPacket> pending;  // read, not yet accepted by dest
-  int64_t pending_mono_ns = 0;
+  std::atomic<bool> done{false};
 };
 
 // DirectionName() for absl::StrCat (Debian's absl has its own string_view).
@@ -66,6 +63,149 @@ bool IsEof(int fd) {
   if (poll(&p, 1, 0) != 1 || (p.revents & (POLLRDHUP | POLLHUP)) == 0) return false;
   return QueuedBytes(fd) == 0;
 }
+
+// Both flows of one session and what they share.
+class FlowPair {
+ public:
+  FlowPair(int parent_fd, int child_fd, int session, Trace* trace, ForwardGate* gate,
+           int wake_fd)
+      : session_(session), trace_(trace), gate_(gate), wake_fd_(wake_fd) {
+    Init(&flows_[0], Direction::kChildToParent, child_fd, parent_fd, "child", "parent");
+    Init(&flows_[1], Direction::kParentToChild, parent_fd, child_fd, "parent", "child");
+  }
+
+  Flow& flow(int i) { return flows_[i]; }
+  bool AllDone() const { return flows_[0].done && flows_[1].done; }
+
+  // Forwards flow `i` until it ends (on its own thread).
+  void Run(int i) {
+    Flow& f = flows_[i];
+    while (!f.done) {
+      ReceivedPacket packet;
+      ssize_t n = ReceivePacket(f.source, &packet, /*wait=*/true);
+      if (f.done) return;  // ended from outside while we waited
+      if (n == -ECONNRESET) {
+        trace_->Note(session_, absl::StrCat(DirName(f.direction), ": the ", f.from,
+                                            " reset the connection (closed with unread data)"));
+        continue;
+      }
+      if (n < 0) {
+        Fail(f, absl::StrCat("reading from the ", f.from, ": ", std::strerror(static_cast<int>(-n))));
+        return;
+      }
+      if (n == 0 && !packet.had_control && IsEof(f.source)) {
+        Finish(f, absl::StrCat("EOF from the ", f.from, "; passed on to the ", f.to));
+        return;
+      }
+      int64_t mono_ns = MonotonicNowNs();
+      if (gate_ != nullptr) Hold(f, packet);
+      ssize_t sent = SendPacket(f.dest, packet.data, packet.fds, /*wait=*/true);
+      Delivered(f, std::move(packet), mono_ns, sent);
+    }
+  }
+
+  // Ends flow `f` once and mirrors it to both peers (see the top of this file).
+  void Finish(Flow& f, const std::string& why) {
+    if (f.done.exchange(true)) return;
+    shutdown(f.source, SHUT_RD);
+    shutdown(f.dest, SHUT_WR);
+    trace_->Note(session_, absl::StrCat(DirName(f.direction), ": ", why));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!result_.end_reason.empty()) absl::StrAppend(&result_.end_reason, "; ");
+      absl::StrAppend(&result_.end_reason, DirName(f.direction), ": ", why);
+    }
+    uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof(one));  // Run() re-checks what is left
+  }
+
+  void Fail(Flow& f, const std::string& why) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      result_.ok = false;
+    }
+    Finish(f, why);
+  }
+
+  // A socket error nobody reads (its reading flow is over): clear it, note it.
+  void ConsumeSocketError(int fd, const char* side) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
+      trace_->Note(session_, absl::StrCat("the ", side, "'s socket reported: ",
+                                          std::strerror(err)));
+    }
+  }
+
+  RelayResult TakeResult() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int d = 0; d < 2; ++d) {
+      result_.packets[d] = packets_[d];
+      result_.bytes[d] = bytes_[d];
+      result_.fds[d] = fds_[d];
+    }
+    return std::move(result_);
+  }
+
+ private:
+  static void Init(Flow* f, Direction d, int source, int dest, const char* from,
+                   const char* to) {
+    f->direction = d;
+    f->source = source;
+    f->dest = dest;
+    f->from = from;
+    f->to = to;
+  }
+
+  // The gate sees the packet's bytes and fd numbers before it is forwarded.
+  void Hold(Flow& f, const ReceivedPacket& packet) {
+    WirePacket view;
+    view.data = packet.data;
+    for (const UniqueFd& fd : packet.fds) {
+      FdDescription d;
+      d.fd = fd.get();
+      view.fds.push_back(std::move(d));
+    }
+    view.control_truncated = packet.control_truncated;
+    gate_->BeforeForward(session_, f.direction, view);
+  }
+
+  // The send returned `sent`: describe and close the fds, publish the packet,
+  // and end the flow if the destination could not take it.
+  void Delivered(Flow& f, ReceivedPacket packet, int64_t mono_ns, ssize_t sent) {
+    WirePacket wire;
+    wire.control_truncated = packet.control_truncated;
+    for (UniqueFd& fd : packet.fds) wire.fds.push_back(DescribeFd(fd.get()));
+    packet.fds.clear();  // closes synctrace's copies
+    wire.data = std::move(packet.data);
+    int d = static_cast<int>(f.direction);
+    if (sent >= 0) {
+      packets_[d] += 1;
+      bytes_[d] += wire.data.size();
+      fds_[d] += wire.fds.size();
+    }
+    trace_->OnPacket(session_, f.direction, std::move(wire), mono_ns);
+    if (sent >= 0) return;
+    int err = static_cast<int>(-sent);
+    if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) {
+      Finish(f, absl::StrCat("the ", f.to, " can no longer receive; this packet and later "
+                             "ones from the ", f.from, " were not delivered"));
+    } else {
+      Fail(f, absl::StrCat("sending to the ", f.to, ": ", std::strerror(err)));
+    }
+  }
+
+  int session_;
+  Trace* trace_;
+  ForwardGate* gate_;
+  int wake_fd_;
+  Flow flows_[2];
+  uint64_t packets_[2] = {0, 0};  // each written only by its flow's thread
+  uint64_t bytes_[2] = {0, 0};
+  uint64_t fds_[2] = {0, 0};
+  std::mutex mu_;
+  RelayResult result_;
+};
 
 }  // namespace
 
@@ -83,206 +223,56 @@ Relay::~Relay() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-void Relay::Stop() {
+void Relay::Stop() {  // async-signal-safe: an atomic store and a write
+  stop_requested_.store(true);
   uint64_t one = 1;
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
 }
 
-namespace {
-
-// The loop's state and steps; Relay::Run() drives it.
-class FlowLoop {
- public:
-  FlowLoop(int parent_fd, int child_fd, int session, Trace* trace, ForwardGate* gate)
-      : session_(session), trace_(trace), gate_(gate) {
-    flows_[0] = Flow{Direction::kChildToParent, child_fd, parent_fd, "child", "parent"};
-    flows_[1] = Flow{Direction::kParentToChild, parent_fd, child_fd, "parent", "child"};
-  }
-
-  bool Done() const { return flows_[0].done && flows_[1].done; }
-  RelayResult& result() { return result_; }
-  Flow& flow(int i) { return flows_[i]; }
-
-  // Fills the poll entry of socket `fd`, read by flow `reader`, written by `writer`.
-  void FillPoll(pollfd* p, int fd, Flow& reader, Flow& writer) {
-    p->fd = fd;
-    p->events = 0;
-    p->revents = 0;
-    bool reading = !reader.done && !reader.pending;
-    if (reading) p->events |= POLLIN | POLLRDHUP;
-    if (!writer.done && writer.pending) p->events |= POLLOUT;
-    // A live writer watches its destination even when idle, for POLLHUP.
-    if (!reading && writer.done) p->fd = -1;
-  }
-
-  // One round after poll() reported `rev_parent` / `rev_child`.
-  void Step(short rev_parent, short rev_child) {
-    short rev_source[2] = {rev_child, rev_parent};
-    short rev_dest[2] = {rev_parent, rev_child};
-    for (int i = 0; i < 2; ++i) {
-      Flow& f = flows_[i];
-      if (f.done) continue;
-      if (f.pending && (rev_dest[i] & (POLLOUT | POLLERR | POLLHUP))) TrySendPending(f);
-      if (f.done) continue;
-      if (!f.pending && (rev_source[i] & (POLLIN | POLLRDHUP | POLLHUP | POLLERR))) Read(f);
-    }
-    for (int i = 0; i < 2; ++i) {
-      Flow& f = flows_[i];
-      if (!f.done && (rev_dest[i] & POLLHUP)) {
-        Finish(f, absl::StrCat("the ", f.to, " closed its end; ", f.from,
-                               "'s further writes fail as they would without synctrace"));
-      } else if ((rev_dest[i] & POLLERR) && (f.done || f.pending)) {
-        ConsumeSocketError(f.dest, f.to);  // nobody reads it: clear it, no busy loop
-      }
-    }
-  }
-
-  // Both sockets are about to be closed (Stop, or a forwarding error).
-  void Abandon(const std::string& why) {
-    for (Flow& f : flows_) {
-      if (!f.done) Finish(f, why);
-    }
-  }
-
- private:
-  void Read(Flow& f) {
-    for (int burst = 0; burst < kReadBurst && !f.done && !f.pending; ++burst) {
-      ReceivedPacket packet;
-      ssize_t n = ReceivePacket(f.source, &packet);
-      if (n == -EAGAIN) return;
-      if (n == -ECONNRESET) {
-        trace_->Note(session_, absl::StrCat(DirName(f.direction),
-                                            ": the ", f.from, " reset the connection "
-                                            "(it closed with unread data)"));
-        continue;
-      }
-      if (n < 0) {
-        Fail(f, absl::StrCat("reading from the ", f.from, ": ", std::strerror(static_cast<int>(-n))));
-        return;
-      }
-      if (n == 0 && !packet.had_control && IsEof(f.source)) {
-        Finish(f, absl::StrCat("EOF from the ", f.from, "; passed on to the ", f.to));
-        return;
-      }
-      Forward(f, std::move(packet), MonotonicNowNs());
-    }
-  }
-
-  void Forward(Flow& f, ReceivedPacket packet, int64_t mono_ns) {
-    if (gate_ != nullptr) {
-      WirePacket view;
-      view.data = packet.data;
-      for (const UniqueFd& fd : packet.fds) {
-        FdDescription d;
-        d.fd = fd.get();
-        view.fds.push_back(std::move(d));
-      }
-      view.control_truncated = packet.control_truncated;
-      gate_->BeforeForward(session_, f.direction, view);
-    }
-    ssize_t sent = SendPacket(f.dest, packet.data, packet.fds);
-    if (sent == -EAGAIN) {
-      f.pending = std::move(packet);
-      f.pending_mono_ns = mono_ns;
-      return;
-    }
-    Delivered(f, std::move(packet), mono_ns, sent);
-  }
-
-  void TrySendPending(Flow& f) {
-    ssize_t sent = SendPacket(f.dest, f.pending->data, f.pending->fds);
-    if (sent == -EAGAIN) return;
-    ReceivedPacket packet = std::move(*f.pending);
-    f.pending.reset();
-    Delivered(f, std::move(packet), f.pending_mono_ns, sent);
-  }
-
-  // The send returned `sent`: publish the packet, or end the flow on failure.
-  void Delivered(Flow& f, ReceivedPacket packet, int64_t mono_ns, ssize_t sent) {
-    WirePacket wire;
-    wire.control_truncated = packet.control_truncated;
-    for (UniqueFd& fd : packet.fds) wire.fds.push_back(DescribeFd(fd.get()));
-    packet.fds.clear();  // closes synctrace's copies
-    wire.data = std::move(packet.data);
-    if (sent < 0) {
-      int err = static_cast<int>(-sent);
-      trace_->OnPacket(session_, f.direction, std::move(wire), mono_ns);
-      if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) {
-        Finish(f, absl::StrCat("the ", f.to, " can no longer receive; this packet and later "
-                               "ones from the ", f.from, " were not delivered"));
-      } else {
-        Fail(f, absl::StrCat("sending to the ", f.to, ": ", std::strerror(err)));
-      }
-      return;
-    }
-    int d = static_cast<int>(f.direction);
-    result_.packets[d] += 1;
-    result_.bytes[d] += wire.data.size();
-    result_.fds[d] += wire.fds.size();
-    trace_->OnPacket(session_, f.direction, std::move(wire), mono_ns);
-  }
-
-  // Ends flow `f` and mirrors it to both peers (see the top of this file).
-  void Finish(Flow& f, const std::string& why) {
-    f.done = true;
-    f.pending.reset();
-    shutdown(f.source, SHUT_RD);
-    shutdown(f.dest, SHUT_WR);
-    trace_->Note(session_, absl::StrCat(DirName(f.direction), ": ", why));
-    if (!result_.end_reason.empty()) absl::StrAppend(&result_.end_reason, "; ");
-    absl::StrAppend(&result_.end_reason, DirName(f.direction), " ", why);
-  }
-
-  void Fail(Flow& f, const std::string& why) {
-    result_.ok = false;
-    Finish(f, why);
-  }
-
-  void ConsumeSocketError(int fd, const char* side) {
-    int err = 0;
-    socklen_t len = sizeof(err);
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
-      trace_->Note(session_, absl::StrCat("the ", side, "'s socket reported: ",
-                                          std::strerror(err)));
-    }
-  }
-
-  int session_;
-  Trace* trace_;
-  ForwardGate* gate_;
-  Flow flows_[2];
-  RelayResult result_;
-};
-
-}  // namespace
-
 RelayResult Relay::Run() {
-  FlowLoop loop(parent_fd_, child_fd_, session_, trace_, gate_);
+  FlowPair flows(parent_fd_, child_fd_, session_, trace_, gate_, wake_fd_);
+  std::thread threads[2] = {std::thread([&] { flows.Run(0); }),
+                            std::thread([&] { flows.Run(1); })};
   bool stopped = false;
-  while (!loop.Done()) {
-    pollfd p[3];
-    // parent_fd: read by child<-parent flow [1], written by flow [0]; and vice versa.
-    loop.FillPoll(&p[0], parent_fd_, loop.flow(1), loop.flow(0));
-    loop.FillPoll(&p[1], child_fd_, loop.flow(0), loop.flow(1));
-    p[2] = pollfd{wake_fd_, POLLIN, 0};
-    int n = poll(p, 3, -1);
-    if (n < 0) {
+  while (!flows.AllDone()) {
+    pollfd p[3] = {{wake_fd_, POLLIN, 0}};
+    int watched[3] = {-1, -1, -1};  // flow index per poll entry
+    int n = 1;
+    for (int i = 0; i < 2; ++i) {
+      if (flows.flow(i).done) continue;
+      p[n] = pollfd{flows.flow(i).dest, 0, 0};  // POLLHUP/POLLERR come unasked
+      watched[n++] = i;
+    }
+    if (poll(p, static_cast<nfds_t>(n), -1) < 0) {
       if (errno == EINTR) continue;
-      loop.Abandon(absl::StrCat("waiting for traffic: ", std::strerror(errno)));
-      loop.result().ok = false;
+      for (int i = 0; i < 2; ++i) {
+        flows.Fail(flows.flow(i), absl::StrCat("waiting: ", std::strerror(errno)));
+      }
       break;
     }
-    if (p[2].revents & POLLIN) {
-      stopped = true;
-      loop.Abandon("synctrace is stopping");
-      break;
+    if (p[0].revents & POLLIN) {
+      uint64_t count;
+      (void)!read(wake_fd_, &count, sizeof(count));
+      if (stop_requested_.load() && !stopped) {
+        stopped = true;
+        for (int i = 0; i < 2; ++i) flows.Finish(flows.flow(i), "synctrace is stopping");
+      }
     }
-    loop.Step(p[0].revents, p[1].revents);
+    for (int k = 1; k < n; ++k) {
+      Flow& f = flows.flow(watched[k]);
+      if (p[k].revents & POLLHUP) {
+        flows.Finish(f, absl::StrCat("the ", f.to, " closed its end; the ", f.from,
+                                     "'s further writes fail as they would without synctrace"));
+      } else if (p[k].revents & POLLERR) {
+        flows.ConsumeSocketError(f.dest, f.to);
+      }
+    }
   }
+  for (std::thread& t : threads) t.join();
   close(parent_fd_);
   close(child_fd_);
   parent_fd_ = child_fd_ = -1;
-  RelayResult result = std::move(loop.result());
+  RelayResult result = flows.TakeResult();
   if (stopped) result.end_reason = "stopped by synctrace";
   trace_->EndSession(session_, result.end_reason);
   return result;

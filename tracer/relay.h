@@ -7,6 +7,9 @@
 // then synctrace's fd copies are described and closed, and only then is the
 // packet handed to the Trace. A half-close (shutdown SHUT_WR) or close on one
 // side is passed on to the other; the session ends when both directions are done.
+// Each direction runs on its own thread with blocking I/O (a peer that never
+// reads stalls only the direction towards it); Run()'s thread watches for a
+// peer that is gone and for Stop(). See relay.cc for the shutdown rules.
 //
 // Zero-length packets: runc's reader takes a 0-byte packet for EOF. The relay
 // forwards a 0-byte packet as a 0-byte packet (so the receiver sees exactly what
@@ -18,6 +21,7 @@
 #ifndef SYNCTRACE_TRACER_RELAY_H_
 #define SYNCTRACE_TRACER_RELAY_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -64,7 +68,8 @@ class Relay {
   int session_;
   Trace* trace_;
   ForwardGate* gate_;
-  int wake_fd_;  // eventfd to interrupt poll() on Stop()
+  int wake_fd_;  // eventfd: Stop() and finished directions wake Run()
+  std::atomic<bool> stop_requested_{false};
 };
 
 }  // namespace synctrace
