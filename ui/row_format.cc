@@ -34,7 +34,8 @@ std::string NonMessageText(const StoreRecord& r, const TraceEvent& e) {
       if (absl::StartsWith(e.text, "session end")) return e.text;
       return e.text.empty() ? "session end" : absl::StrCat("session end: ", e.text);
     case RowKind::kEventsDropped:
-      return absl::StrCat("missed ", e.dropped, " events (the view fell behind)");
+      if (!e.text.empty()) return e.text;
+      return absl::StrCat("missed ", e.dropped, " events (synctrace fell behind)");
     case RowKind::kMarker:
       return absl::StrCat("---------------- ", e.text, " ----------------");
     case RowKind::kNote:
