@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +17,7 @@
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/run_process.h"
 #include "tracer/sim/scenario.h"
 
 namespace {
@@ -28,17 +28,8 @@ using ::testing::Not;
 const char kSynctrace[] = "synctrace";
 const char kFakeRunc[] = "tracer/fake_runc/fake_runc";
 
-std::string TempDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using synctrace::testing_util::ReadFile;
+using synctrace::testing_util::TempDir;
 
 std::string Absolute(const std::string& path) {
   char* real = realpath(path.c_str(), nullptr);
