@@ -447,7 +447,7 @@ void CursesTui::WriteList(const std::string& path) {
   size_t rows = 0;
   {
     EventStore::Reader r(store_);
-    list_.Sync(r, fmt);
+    list_.Sync(r);
     int64_t prev = -1;
     for (size_t i = 0; i < list_.size(); ++i) {
       uint64_t o = list_.OrdinalAt(i);
@@ -543,8 +543,7 @@ void CursesTui::Draw() {
   int y = 0;
   {
     EventStore::Reader r(store_);
-    RowFormatter fmt(options_.start_mono_ns, unicode_);
-    list_.Sync(r, fmt, kScanPerFrame);
+    list_.Sync(r, kScanPerFrame);
     DrawStatus(&y, r);
     int avail = LINES - y - 1;
     if (avail >= 8) {

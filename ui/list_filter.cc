@@ -87,7 +87,7 @@ bool ListFilter::NeedsDecode(const StoreRecord& r) const {
   return !words_.empty() || (!types_.empty() && r.type_id == SyncTypeId::kUnknown);
 }
 
-bool ListFilter::Matches(const StoreRecord& r, const TraceEvent& e, std::string_view row) const {
+bool ListFilter::Matches(const StoreRecord& r, const TraceEvent& e) const {
   if (!MatchesRecord(r)) return false;
   if (r.type_id == SyncTypeId::kUnknown) {  // known types were checked on the record
     for (const std::string& t : types_) {
@@ -95,9 +95,12 @@ bool ListFilter::Matches(const StoreRecord& r, const TraceEvent& e, std::string_
     }
   }
   if (words_.empty()) return true;
-  std::string line = r.kind == RowKind::kMessage ? e.message.String() : std::string();
+  std::string line = r.kind == RowKind::kMessage ? e.message.String() : e.text;
+  for (const Anomaly& a : e.anomalies()) {
+    line.append(" ").append(AnomalyName(a.code)).append(" ").append(a.detail);
+  }
   for (const std::string& w : words_) {
-    if (!ContainsLower(row, w) && !ContainsLower(line, w)) return false;
+    if (!ContainsLower(line, w)) return false;
   }
   return true;
 }

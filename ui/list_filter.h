@@ -5,11 +5,12 @@
 //   dir:c2p|p2c      direction (also child, parent, child->parent, parent->child)
 //   s1 or session:1  the session
 //   !  or anomaly    rows with an anomaly or error
-//   anything else    text anywhere in the row or in runc's String() line
+//   anything else    text in runc's String() line (type, flags, arg, file and
+//                    fd), in a note's text, or in an anomaly's name or detail
 //
 // Example:
 //   ListFilter f = ListFilter::Parse("type:mount dir:p2c /data");
-//   f.Matches(record, event, row_text)
+//   f.Matches(record, event)
 #ifndef SYNCTRACE_UI_LIST_FILTER_H_
 #define SYNCTRACE_UI_LIST_FILTER_H_
 
@@ -30,13 +31,13 @@ class ListFilter {
 
   bool empty() const { return text_.empty(); }
   const std::string& text() const { return text_; }
-  // True when Matches() needs the decoded event and the row text for this record
+  // True when Matches() needs the decoded event for this record
   // (text terms, or a type term on a type the table does not know).
   bool NeedsDecode(const StoreRecord& record) const;
   // Cheap check on the record alone (type of a known type, direction, session,
   // anomaly terms); Matches() is exact.
   bool MatchesRecord(const StoreRecord& record) const;
-  bool Matches(const StoreRecord& record, const TraceEvent& event, std::string_view row) const;
+  bool Matches(const StoreRecord& record, const TraceEvent& event) const;
 
  private:
   std::string text_;

@@ -10,8 +10,7 @@ void ListView::SetFilter(ListFilter filter) {
   filter_changed_ = true;
 }
 
-void ListView::Sync(const EventStore::Reader& reader, const RowFormatter& formatter,
-                    size_t scan_budget) {
+void ListView::Sync(const EventStore::Reader& reader, size_t scan_budget) {
   uint64_t end = paused_ ? std::min(paused_end_, reader.end()) : reader.end();
   begin_ = reader.begin();
   if (filter_changed_) {
@@ -30,9 +29,7 @@ void ListView::Sync(const EventStore::Reader& reader, const RowFormatter& format
       const StoreRecord& r = reader.record(o);
       if (!filter_.MatchesRecord(r)) continue;
       if (filter_.NeedsDecode(r)) {
-        TraceEvent e = reader.Decode(o);
-        int64_t prev = o > begin_ ? reader.record(o - 1).mono_ns : -1;
-        if (!filter_.Matches(r, e, formatter.Row(r, e, prev))) continue;
+        if (!filter_.Matches(r, reader.Decode(o))) continue;
       }
       matches_.push_back(o);
     }

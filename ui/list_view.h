@@ -8,7 +8,7 @@
 //
 // Example:
 //   ListView view;
-//   { EventStore::Reader r(store); view.Sync(r, formatter); }
+//   { EventStore::Reader r(store); view.Sync(r); }
 //   view.MoveBy(-1);            // up one row; stops following
 //   view.End();                 // last row; follows again
 //   size_t top = view.Top(rows_on_screen);
@@ -23,7 +23,6 @@
 
 #include "ui/event_store.h"
 #include "ui/list_filter.h"
-#include "ui/row_format.h"
 
 namespace synctrace {
 
@@ -33,8 +32,7 @@ class ListView {
   // evicted ones, a changed filter. With a filter, at most scan_budget events
   // are examined per call (so a big store never holds its lock for long);
   // scanning() says whether more remain.
-  void Sync(const EventStore::Reader& reader, const RowFormatter& formatter,
-            size_t scan_budget = SIZE_MAX);
+  void Sync(const EventStore::Reader& reader, size_t scan_budget = SIZE_MAX);
   bool scanning() const { return scanning_; }
   // Share of the store the filter has examined, 0..1.
   double scan_progress(const EventStore::Reader& reader) const;

@@ -19,11 +19,10 @@ class ListViewTest : public ::testing::Test {
   }
   void Sync() {
     EventStore::Reader r(store_);
-    view_.Sync(r, fmt_);
+    view_.Sync(r);
   }
   EventStore store_{/*max_events=*/64};
   ListView view_;
-  RowFormatter fmt_{0, false};
   uint64_t seq_ = 0;
 };
 
@@ -85,12 +84,12 @@ TEST_F(ListViewTest, FilterScansABudgetPerSync) {
   AddPairs(10);
   view_.SetFilter(ListFilter::Parse("type:run"));
   EventStore::Reader r(store_);
-  view_.Sync(r, fmt_, /*scan_budget=*/8);
+  view_.Sync(r, /*scan_budget=*/8);
   EXPECT_TRUE(view_.scanning());
   EXPECT_EQ(view_.size(), 4u);  // 8 of 20 events examined: 4 procRun
   EXPECT_DOUBLE_EQ(view_.scan_progress(r), 0.4);
-  view_.Sync(r, fmt_, 8);
-  view_.Sync(r, fmt_, 8);
+  view_.Sync(r, 8);
+  view_.Sync(r, 8);
   EXPECT_FALSE(view_.scanning());
   EXPECT_EQ(view_.size(), 10u);
 }
