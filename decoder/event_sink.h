@@ -16,6 +16,9 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void Consume(const TraceEvent& event) = 0;
+  // The end of a batch of events (the tracer calls it at most ~1 ms after the
+  // last Consume while traffic flows): a sink that buffers writes out here.
+  virtual void Flush() {}
   // The trace is over (all sessions ended); flush what is buffered.
   virtual void Close() {}
 };

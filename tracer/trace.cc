@@ -130,6 +130,7 @@ struct Trace::Impl {
       for (Item& item : batch) Dispatch(&item);
       batch.clear();
       ReportDropped();
+      for (EventSink* sink : sinks) sink->Flush();
     }
   }
 

@@ -3,9 +3,11 @@
 #include "ui/log_sinks.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -34,7 +36,8 @@ std::string ReadAll(int fd) {
 TEST(LogSinksTest, TextSinkWritesTheFormatterLinesAsEventsCome) {
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
-  TextLogSink sink(p[1], /*owns_fd=*/true, "the text log (test pipe)", 1000000);
+  TextLogSink sink(p[1], /*owns_fd=*/true, "the text log (test pipe)", 1000000,
+                   LogFlush::kEachEvent);
   TextFormatter formatter(1000000);
   sink.Consume(Note("first"));
   std::string expected = formatter.Format(Note("first"));
@@ -51,9 +54,14 @@ TEST(LogSinksTest, JsonSinkWritesJsonLines) {
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
   {
-    JsonLogSink sink(p[1], /*owns_fd=*/true, "the JSON log (test pipe)", 0);
+    JsonLogSink sink(p[1], /*owns_fd=*/true, "the JSON log (test pipe)", 0,
+                     LogFlush::kEachBatch);
     sink.Consume(Note("a"));
     sink.Consume(Note("b"));
+    pollfd poll_read{p[0], POLLIN, 0};
+    EXPECT_EQ(poll(&poll_read, 1, 0), 0) << "a batching sink wrote before Flush()";
+    sink.Flush();
+    EXPECT_EQ(poll(&poll_read, 1, 0), 1) << "Flush() wrote nothing";
   }  // owns_fd: closed here, so ReadAll ends
   JsonFormatter formatter(0);
   EXPECT_EQ(ReadAll(p[0]), formatter.Format(Note("a")) + formatter.Format(Note("b")));
@@ -63,7 +71,7 @@ TEST(LogSinksTest, JsonSinkWritesJsonLines) {
 TEST(LogSinksTest, AFullDiskIsReportedOnceThenOutputIsDropped) {
   int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
-  TextLogSink sink(fd, /*owns_fd=*/true, "the text log /dev/full", 0);
+  TextLogSink sink(fd, /*owns_fd=*/true, "the text log /dev/full", 0, LogFlush::kEachEvent);
   testing::internal::CaptureStderr();
   sink.Consume(Note("one"));
   sink.Consume(Note("two"));
@@ -75,12 +83,30 @@ TEST(LogSinksTest, AFullDiskIsReportedOnceThenOutputIsDropped) {
   EXPECT_EQ(err.find('\n'), err.size() - 1) << "one line only: " << err;
 }
 
+TEST(LogSinksTest, ALogFileRemovedWhileWritingIsReportedOnceAtClose) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string path = std::string(tmp != nullptr ? tmp : "/tmp") + "/removed.log";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  testing::internal::CaptureStderr();
+  {
+    TextLogSink sink(fd, /*owns_fd=*/true, "the text log " + path, 0, LogFlush::kEachEvent);
+    sink.Consume(Note("one"));
+    ASSERT_EQ(unlink(path.c_str()), 0);
+    sink.Consume(Note("two"));  // still succeeds: the inode lives on
+    EXPECT_FALSE(sink.failed());
+  }
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("the text log " + path + " was removed"), std::string::npos) << err;
+  EXPECT_EQ(err.find('\n'), err.size() - 1) << "one line only: " << err;
+}
+
 TEST(LogSinksTest, AReaderThatWentAwayIsAnErrorNotADeath) {
   signal(SIGPIPE, SIG_IGN);  // as OpenOutputs does
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
   close(p[0]);
-  JsonLogSink sink(p[1], /*owns_fd=*/true, "the JSON log on stdout", 0);
+  JsonLogSink sink(p[1], /*owns_fd=*/true, "the JSON log on stdout", 0, LogFlush::kEachEvent);
   testing::internal::CaptureStderr();
   sink.Consume(Note("x"));
   sink.Consume(Note("y"));

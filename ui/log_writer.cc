@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,7 +15,14 @@ LogWriter::LogWriter(int fd, bool owns_fd, std::string what)
     : fd_(fd), owns_fd_(owns_fd), what_(std::move(what)) {}
 
 LogWriter::~LogWriter() {
-  if (owns_fd_ && fd_ >= 0) close(fd_);
+  if (!owns_fd_ || fd_ < 0) return;
+  // A log file removed while we wrote it takes its lines with it: say so.
+  struct stat st;
+  if (!failed_ && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0) {
+    std::fprintf(stderr, "synctrace: %s was removed while synctrace was writing it; its lines are lost\n",
+                 what_.c_str());
+  }
+  close(fd_);
 }
 
 bool LogWriter::Write(std::string_view bytes) {

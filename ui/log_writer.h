@@ -4,7 +4,8 @@
 // dispatcher thread, whole lines, retrying short writes, EINTR and EAGAIN.
 // The first failure (disk full, a reader that went away, ...) is reported once
 // on stderr in one line; after that the writer drops everything it is given, so
-// the relay keeps forwarding whatever happens to the log.
+// the relay keeps forwarding whatever happens to the log. A log file found
+// removed (unlinked) when the writer closes it is reported in one line too.
 //
 // Example:
 //   LogWriter out(fd, /*owns_fd=*/true, "the text log /tmp/run.log");

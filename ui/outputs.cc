@@ -50,13 +50,15 @@ absl::StatusOr<Outputs> OpenOutputs(const OutputOptions& options, int64_t start_
     absl::StatusOr<int> fd = OpenLogFile(options.log_path, "--log");
     if (!fd.ok()) return fd.status();
     outputs.owned_.push_back(std::make_unique<TextLogSink>(
-        *fd, true, absl::StrCat("the text log ", options.log_path), start_mono_ns));
+        *fd, true, absl::StrCat("the text log ", options.log_path), start_mono_ns,
+        LogFlush::kEachBatch));
   }
   if (!options.json_path.empty()) {
     absl::StatusOr<int> fd = OpenLogFile(options.json_path, "--json");
     if (!fd.ok()) return fd.status();  // the --log sink closes its file
     outputs.owned_.push_back(std::make_unique<JsonLogSink>(
-        *fd, true, absl::StrCat("the JSON log ", options.json_path), start_mono_ns));
+        *fd, true, absl::StrCat("the JSON log ", options.json_path), start_mono_ns,
+        LogFlush::kEachBatch));
   }
   if (!outputs.owned_.empty()) return outputs;
 
@@ -69,7 +71,7 @@ absl::StatusOr<Outputs> OpenOutputs(const OutputOptions& options, int64_t start_
     }
   }
   outputs.owned_.push_back(std::make_unique<TextLogSink>(
-      STDOUT_FILENO, false, "the text log on stdout", start_mono_ns));
+      STDOUT_FILENO, false, "the text log on stdout", start_mono_ns, LogFlush::kEachEvent));
   return outputs;
 }
 
