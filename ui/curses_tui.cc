@@ -13,7 +13,6 @@
 #include <cstring>
 #include <cwchar>
 #include <ctime>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -36,7 +35,7 @@ namespace {
 
 constexpr int64_t kFrameNs = 33000000;  // ~30 frames a second at most
 constexpr int64_t kTickNs = 1000000000;  // clocks in the status bar move once a second
-constexpr size_t kScanPerFrame = 20000;   // events a filter examines per frame (~30 ms at most)
+constexpr size_t kScanPerFrame = 20000;   // events a filter examines per frame (~12 ms at most)
 
 int64_t NowNs() {
   timespec ts;
@@ -565,6 +564,7 @@ void CursesTui::DrawStatus(int* y, const EventStore::Reader& r) {
   attr_t bar = color_ ? COLOR_PAIR(kPairBar) : A_REVERSE;
   StatusFigures fig;
   fig.title = options_.title;
+  if (options_.live && closed_.load()) fig.title += " (trace over)";
   fig.now_mono_ns = ViewNow(r);
   fig.start_mono_ns = options_.live ? options_.start_mono_ns : r.stats().first_mono_ns;
   fig.unicode = unicode_;
