@@ -186,10 +186,27 @@ double RoundTripUs(Kind k, int n, const Options& o, const std::string& log_path)
 struct Throughput {
   double per_sec = 0;
   long peak_rss_kib = 0;
+  long dropped = 0;  // events the log reported as dropped ("# ... dropped N events")
 };
+
+// Sums the "dropped N events" reports in a text log.
+long DroppedInLog(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return 0;
+  long total = 0;
+  char line[4096];
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (line[0] != '#') continue;
+    const char* at = std::strstr(line, " dropped ");
+    if (at != nullptr) total += std::atol(at + 9);
+  }
+  std::fclose(f);
+  return total;
+}
 
 // `n` requests one way, pipelined; a thread reads them at the far end.
 Throughput OneWay(Kind k, int n, const Options& o, const std::string& log_path) {
+  if (o.log_path.empty()) unlink(log_path.c_str());  // count this run's drops only
   Path path = MakePath(k, o, log_path);
   int got = 0;
   std::thread reader([&] {
@@ -206,6 +223,7 @@ Throughput OneWay(Kind k, int n, const Options& o, const std::string& log_path) 
   Throughput t;
   t.per_sec = n / secs;
   t.peak_rss_kib = ClosePath(&path);
+  if (k == Kind::kSynctrace) t.dropped = DroppedInLog(log_path);
   return t;
 }
 
@@ -262,8 +280,13 @@ int main(int argc, char** argv) {
   std::printf("\nOne way, pipelined, %d messages of 100 bytes\n", o.messages);
   for (size_t i = 1; i < kinds.size(); ++i) {
     Throughput t = OneWay(kinds[i], o.messages, o, log_path);
-    std::printf("  %-24s %10.0f messages/s   peak RSS %6ld KiB\n", Name(kinds[i]), t.per_sec,
+    std::printf("  %-24s %10.0f messages/s   peak RSS %6ld KiB", Name(kinds[i]), t.per_sec,
                 t.peak_rss_kib);
+    if (kinds[i] == Kind::kSynctrace) {
+      std::printf("   logged %ld, dropped %ld (the log fell behind)", o.messages - t.dropped,
+                  t.dropped);
+    }
+    std::printf("\n");
   }
   Throughput small = OneWay(Kind::kSynctrace, o.messages / 10, o, log_path);
   Throughput big = OneWay(Kind::kSynctrace, o.messages, o, log_path);

@@ -8,6 +8,7 @@ packages=(
   libsimdjson-dev libabsl-dev libncurses-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   tmux strace clang libclang-rt-14-dev
+  socat
 )
 
 missing=()

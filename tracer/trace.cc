@@ -37,17 +37,25 @@ constexpr std::chrono::milliseconds kBatchInterval(1);
 
 enum class ItemKind : uint8_t { kStart, kUpdate, kPacket, kNote, kEnd };
 
+// What only the rare, non-packet items carry (kept out of line: a queued
+// packet costs its bytes plus ~100 bytes, so a full queue stays small).
+struct ItemExtra {
+  SessionInfo info;                // kStart, kUpdate
+  std::string text;                // kNote, kEnd
+  std::vector<Anomaly> anomalies;  // kNote
+};
+
 // One thing a producer handed over, in the order it happened.
 struct Item {
-  explicit Item(ItemKind k) : kind(k) {}
+  explicit Item(ItemKind k) : kind(k) {
+    if (k != ItemKind::kPacket) extra = std::make_unique<ItemExtra>();
+  }
   ItemKind kind;
-  int session = 0;
   Direction direction = Direction::kChildToParent;
+  int session = 0;
   int64_t mono_ns = 0;
-  WirePacket packet;          // kPacket
-  SessionInfo info;           // kStart, kUpdate
-  std::string text;           // kNote, kEnd
-  std::vector<Anomaly> anomalies;  // kNote
+  WirePacket packet;                 // kPacket
+  std::unique_ptr<ItemExtra> extra;  // every other kind
 };
 
 // What the dispatcher keeps per session.
@@ -175,15 +183,15 @@ struct Trace::Impl {
       case ItemKind::kStart:
       case ItemKind::kUpdate: {
         bool start = item->kind == ItemKind::kStart;
-        state.info = item->info;
-        state.pairer.SetExecSession(item->info.init_type == "setns");
+        state.info = item->extra->info;
+        state.pairer.SetExecSession(item->extra->info.init_type == "setns");
         TraceEvent e;
         e.kind = start ? EventKind::kSessionStart : EventKind::kNote;
         e.session = item->session;
         e.mono_ns = item->mono_ns;
-        e.session_info = item->info;
+        e.session_info = item->extra->info;
         e.text = absl::StrCat(start ? "session start: " : "session: ",
-                              DescribeSessionInfo(item->info));
+                              DescribeSessionInfo(item->extra->info));
         Publish(&e);
         return;
       }
@@ -204,8 +212,8 @@ struct Trace::Impl {
         e.kind = EventKind::kNote;
         e.session = item->session;
         e.mono_ns = item->mono_ns;
-        e.text = std::move(item->text);
-        e.message.anomalies = std::move(item->anomalies);
+        e.text = std::move(item->extra->text);
+        e.message.anomalies = std::move(item->extra->anomalies);
         Publish(&e);
         if (item->session == 0) sessions.erase(0);
         return;
@@ -222,7 +230,7 @@ struct Trace::Impl {
         e.session = item->session;
         e.mono_ns = item->mono_ns;
         e.session_info = state.info;
-        e.text = item->text.empty() ? "session end" : absl::StrCat("session end: ", item->text);
+        e.text = item->extra->text.empty() ? "session end" : absl::StrCat("session end: ", item->extra->text);
         e.message.anomalies = state.pairer.OnSessionEnd();
         Publish(&e);
         sessions.erase(item->session);
@@ -245,7 +253,7 @@ int Trace::StartSession(SessionInfo info) {
   Item item(ItemKind::kStart);
   item.session = session;
   item.mono_ns = MonotonicNowNs();
-  item.info = std::move(info);
+  item.extra->info = std::move(info);
   impl_->Push(std::move(item));
   return session;
 }
@@ -254,7 +262,7 @@ void Trace::UpdateSession(int session, SessionInfo info) {
   Item item(ItemKind::kUpdate);
   item.session = session;
   item.mono_ns = MonotonicNowNs();
-  item.info = std::move(info);
+  item.extra->info = std::move(info);
   impl_->Push(std::move(item));
 }
 
@@ -271,8 +279,8 @@ void Trace::Note(int session, std::string text, std::vector<Anomaly> anomalies) 
   Item item(ItemKind::kNote);
   item.session = session;
   item.mono_ns = MonotonicNowNs();
-  item.text = std::move(text);
-  item.anomalies = std::move(anomalies);
+  item.extra->text = std::move(text);
+  item.extra->anomalies = std::move(anomalies);
   impl_->Push(std::move(item));
 }
 
@@ -280,7 +288,7 @@ void Trace::EndSession(int session, std::string why) {
   Item item(ItemKind::kEnd);
   item.session = session;
   item.mono_ns = MonotonicNowNs();
-  item.text = std::move(why);
+  item.extra->text = std::move(why);
   impl_->Push(std::move(item));
 }
 

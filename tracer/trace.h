@@ -38,7 +38,7 @@ class Trace {
  public:
   // Sinks must outlive the Trace. start_mono_ns is time zero (the same value
   // given to OpenOutputs). queue_capacity bounds undelivered items.
-  Trace(std::vector<EventSink*> sinks, int64_t start_mono_ns, size_t queue_capacity = 1 << 16);
+  Trace(std::vector<EventSink*> sinks, int64_t start_mono_ns, size_t queue_capacity = 1 << 14);
   ~Trace();  // Close()s if not yet closed.
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
