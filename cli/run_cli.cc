@@ -98,6 +98,32 @@ int CheckFlagValues(const Subcommand& s, const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
+// `synctrace <command> --help`: the usage line, the summary and each flag the
+// command takes, with absl's help text and default.
+void PrintSubcommandHelp(const Subcommand& s) {
+  std::printf("usage: synctrace %s\n%s\n", s.usage.c_str(), s.summary.c_str());
+  if (s.flags.empty()) return;
+  std::printf("\nflags:\n");
+  for (const std::string& name : s.flags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) continue;
+    std::string spelled = absl::StrReplaceAll(name, {{"_", "-"}});
+    std::string default_value = flag->DefaultValue();
+    std::printf("  --%-16s %s%s\n", spelled.c_str(), flag->Help().c_str(),
+                default_value.empty() ? ""
+                                      : absl::StrCat(" (default: ", default_value, ")").c_str());
+  }
+}
+
+bool AsksForHelp(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") return false;
+    if (arg == "--help" || arg == "-h" || arg == "-help") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int UsageError(std::string_view message) {
@@ -132,6 +158,10 @@ int RunCli(int argc, char** argv) {
                                    "'; 'synctrace help' lists the commands"));
   }
   if (sub->raw_args) return sub->run(std::vector<std::string>(argv + 2, argv + argc));
+  if (AsksForHelp(argc, argv)) {
+    PrintSubcommandHelp(*sub);
+    return kExitOk;
+  }
   absl::SetProgramUsageMessage(absl::StrCat("usage: synctrace ", sub->usage, "\n", sub->summary));
 
   std::vector<std::string> args;
