@@ -99,8 +99,12 @@ class FlowPair {
       }
       int64_t mono_ns = MonotonicNowNs();
       if (gate_ != nullptr) Hold(f, packet);
+      // Published BEFORE it is sent: a reply can only come after the peer got
+      // this packet, so the Trace always gets a request before its reply,
+      // even though the two directions run on two threads.
+      Publish(f, packet, mono_ns);
       ssize_t sent = SendPacket(f.dest, packet.data, packet.fds, /*wait=*/true);
-      Delivered(f, std::move(packet), mono_ns, sent);
+      Delivered(f, std::move(packet), sent);
     }
   }
 
@@ -170,21 +174,26 @@ class FlowPair {
     gate_->BeforeForward(session_, f.direction, view);
   }
 
-  // The send returned `sent`: describe and close the fds, publish the packet,
-  // and end the flow if the destination could not take it.
-  void Delivered(Flow& f, ReceivedPacket packet, int64_t mono_ns, ssize_t sent) {
+  // Describes the packet's fds (synctrace's copies, still open) and hands the
+  // packet to the Trace.
+  void Publish(Flow& f, const ReceivedPacket& packet, int64_t mono_ns) {
     WirePacket wire;
     wire.control_truncated = packet.control_truncated;
-    for (UniqueFd& fd : packet.fds) wire.fds.push_back(DescribeFd(fd.get()));
-    packet.fds.clear();  // closes synctrace's copies
-    wire.data = std::move(packet.data);
+    for (const UniqueFd& fd : packet.fds) wire.fds.push_back(DescribeFd(fd.get()));
+    wire.data = packet.data;
+    trace_->OnPacket(session_, f.direction, std::move(wire), mono_ns);
+  }
+
+  // The send returned `sent`: count it, close synctrace's fd copies, and end
+  // the flow if the destination could not take it.
+  void Delivered(Flow& f, ReceivedPacket packet, ssize_t sent) {
     int d = static_cast<int>(f.direction);
     if (sent >= 0) {
       packets_[d] += 1;
-      bytes_[d] += wire.data.size();
-      fds_[d] += wire.fds.size();
+      bytes_[d] += packet.data.size();
+      fds_[d] += packet.fds.size();
     }
-    trace_->OnPacket(session_, f.direction, std::move(wire), mono_ns);
+    packet.fds.clear();  // closes synctrace's copies
     if (sent >= 0) return;
     int err = static_cast<int>(-sent);
     if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) {

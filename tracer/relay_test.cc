@@ -399,6 +399,47 @@ TEST(RelayTest, TheGateSeesEachPacketBeforeItIsForwarded) {
   EXPECT_EQ(gate.seen, std::vector<std::string>{"child->parent procReady"});
 }
 
+// Regression: the two directions are forwarded by two threads; a reply sent
+// the instant its request arrived once reached the Trace before the request
+// (the log then showed "a reply to no open request"). Ping-pong with an
+// instant answer, many times: every request must be traced before its reply.
+TEST(RelayTest, ARequestIsTracedBeforeItsInstantReply) {
+  constexpr int kRounds = 3000;
+  RelayHarness h;
+  std::thread answering_parent([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      ReceivedPacket request;
+      if (ReceivePacketWithin(h.parent(), &request, kTimeoutMs) <= 0) return;
+      std::string reply = "reply " + request.data.substr(std::string("request ").size());
+      if (SendPacketWithin(h.parent(), reply, {}, kTimeoutMs) < 0) return;
+    }
+  });
+  for (int i = 0; i < kRounds; ++i) {
+    ASSERT_GT(SendPacketWithin(h.child(), "request " + std::to_string(i), {}, kTimeoutMs), 0);
+    ReceivedPacket reply;
+    ASSERT_GT(ReceivePacketWithin(h.child(), &reply, kTimeoutMs), 0);
+    ASSERT_EQ(reply.data, "reply " + std::to_string(i));
+  }
+  answering_parent.join();
+  h.parent_end().reset();
+  h.child_end().reset();
+  h.Finish();
+  int expected = 0;  // round whose request comes next
+  bool awaiting_reply = false;
+  for (const TraceEvent& e : h.sink().events()) {
+    if (e.kind != EventKind::kMessage) continue;
+    const std::string& data = e.message.raw;
+    if (!awaiting_reply) {
+      ASSERT_EQ(data, "request " + std::to_string(expected)) << "a reply was traced first";
+    } else {
+      ASSERT_EQ(data, "reply " + std::to_string(expected));
+      ++expected;
+    }
+    awaiting_reply = !awaiting_reply;
+  }
+  EXPECT_EQ(expected, kRounds);
+}
+
 TEST(RelayTest, NoFdLeftOpenAfterManySessions) {
   int before = CountOpenFds();
   for (int i = 0; i < 40; ++i) {
