@@ -58,6 +58,15 @@ TEST(TextFormat, AnomaliesAndOtherLinesStartWithHash) {
             "# 0.120000 s2 session end\n"
             "# 0.120000 s2 anomaly unanswered-request: " + end.anomalies()[0].Explain() + "\n");
 
+  // The Trace's texts carry their label already; the line does not repeat it.
+  start.text = "session start: parent pid 100, child pid 101";
+  EXPECT_EQ(text.Format(start), "# 0.000000 s2 session start: parent pid 100, child pid 101\n");
+  end.message.anomalies.clear();
+  end.text = "session end: stopped by synctrace";
+  EXPECT_EQ(text.Format(end), "# 0.120000 s2 session end: stopped by synctrace\n");
+  end.text = "session end";
+  EXPECT_EQ(text.Format(end), "# 0.120000 s2 session end\n");
+
   TraceEvent dropped;
   dropped.kind = EventKind::kEventsDropped;
   dropped.mono_ns = kStart + 300'000'000;

@@ -27,8 +27,20 @@ std::string SessionStartDetails(const TraceEvent& event) {
   if (!info.container_id.empty()) add(absl::StrCat("container ", info.container_id));
   if (!info.init_type.empty()) add(absl::StrCat("init ", info.init_type));
   if (!info.command_line.empty()) add(absl::StrCat("command ", info.command_line));
-  if (!event.text.empty()) add(event.text);
+  // The Trace's own text restates the info ("session start: parent pid ..."):
+  // only other text is added.
+  if (!event.text.empty() && event.text.rfind("session start", 0) != 0) add(event.text);
   return out;
+}
+
+// The Trace labels its session-end text ("session end: both sides closed");
+// the line has the label already.
+std::string WithoutSessionEndLabel(const std::string& text) {
+  constexpr std::string_view kLabel = "session end";
+  if (text.rfind(kLabel, 0) != 0) return text;
+  size_t at = kLabel.size();
+  if (text.compare(at, 2, ": ") == 0) at += 2;
+  return text.substr(at);
 }
 
 }  // namespace
@@ -68,8 +80,10 @@ void TextFormatter::Append(const TraceEvent& event, std::string* out) const {
     }
     case EventKind::kSessionEnd:
       absl::StrAppend(out, "# ", prefix, "session end");
-      if (!event.text.empty()) absl::StrAppend(out, ": ");
-      AppendOneLine(event.text, out);
+      if (std::string why = WithoutSessionEndLabel(event.text); !why.empty()) {
+        absl::StrAppend(out, ": ");
+        AppendOneLine(why, out);
+      }
       out->push_back('\n');
       break;
     case EventKind::kNote:
