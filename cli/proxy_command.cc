@@ -30,8 +30,10 @@ namespace synctrace {
 namespace {
 
 Relay* g_relay = nullptr;  // for the signal handler: Stop() only writes an eventfd
+volatile sig_atomic_t g_stop_signal = 0;  // the SIGINT/SIGTERM that stopped the session
 
-void StopOnSignal(int) {
+void StopOnSignal(int signal_number) {
+  g_stop_signal = signal_number;
   if (g_relay != nullptr) g_relay->Stop();
 }
 
@@ -96,6 +98,14 @@ int RunProxy(const std::vector<std::string>& args) {
   signal(SIGTERM, SIG_DFL);
   g_relay = nullptr;
   trace.Close();
+  if (g_stop_signal != 0) {
+    std::fprintf(stderr,
+                 "synctrace: proxy: stopped by %s mid-session; both sides were closed, so each "
+                 "peer reads EOF (%llu packets forwarded)\n",
+                 g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                 static_cast<unsigned long long>(result.packets[0] + result.packets[1]));
+    return kExitFailure;
+  }
   if (!result.ok) {
     std::fprintf(stderr, "synctrace: proxy: the session ended with an error: %s\n",
                  result.end_reason.c_str());

@@ -4,6 +4,7 @@
 // piped stdout live; bad flags, fds and log paths fail before any traffic.
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -227,6 +228,79 @@ TEST(ProxyTest, BadFdsAndPathsFailBeforeAnyTraffic) {
   ExpectRefused({"--parent-fd", "3", "--child-fd", "4", "--log", "/nonexistent-dir/x.log"}, rp,
                 rc, 1, "cannot open --log /nonexistent-dir/x.log", rp);
   ExpectRefused({"--parent-fd", "3", "--child-fd", "4", "--bogus"}, rp, rc, 2, "bogus", rp);
+}
+
+// Starts `synctrace proxy --parent-fd 3 --child-fd 4 ARGS` on `w`'s relay ends
+// (which the test then closes: only the proxy holds them).
+Proxy StartWiredProxy(Wiring& w, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--parent-fd", "3", "--child-fd", "4"});
+  Proxy proxy = StartProxy(args, w.relay_parent.get(), w.relay_child.get());
+  w.relay_parent.reset();
+  w.relay_child.reset();
+  return proxy;
+}
+
+// SIGTERM or SIGINT to synctrace mid-session: both peers read EOF at once (as
+// if the other side had died), the log ends with the session's end, and
+// synctrace says what happened in one line and exits 1.
+TEST(ProxySignalTest, SigtermOrSigintMidSessionGivesBothPeersEofAndOneLine) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    const std::string name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+    SCOPED_TRACE(name);
+    std::string log = TempPath(name + ".log");
+    Wiring w;
+    Proxy proxy = StartWiredProxy(w, {"--log", log});
+    Send(w.child.get(), R"({"type":"procHooks","flags":0})");
+    EXPECT_EQ(Receive(w.parent.get()).data, R"({"type":"procHooks","flags":0})");
+    ASSERT_EQ(kill(proxy.pid, sig), 0);
+    EXPECT_TRUE(ReadsEofWithin(w.parent.get(), kTimeoutMs));
+    EXPECT_TRUE(ReadsEofWithin(w.child.get(), kTimeoutMs));
+    EXPECT_EQ(proxy.Wait(), 1);
+    std::string err = ReadRest(proxy.err.get());
+    EXPECT_THAT(err, HasSubstr("stopped by " + name + " mid-session"));
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    std::string text = ReadFile(log);
+    EXPECT_THAT(text, HasSubstr("child->parent type:procHooks\n"));
+    EXPECT_THAT(text, HasSubstr("session end: stopped by synctrace"));
+  }
+}
+
+// The parent closes, the child reads EOF and closes: the proxy exits 0 with
+// exactly one stderr line, which contains `says`.
+void ExpectEndsNormallyWithOneLine(Wiring& w, Proxy& proxy, const std::string& says) {
+  w.parent.reset();
+  EXPECT_TRUE(ReadsEofWithin(w.child.get(), kTimeoutMs));
+  w.child.reset();
+  EXPECT_EQ(proxy.Wait(), 0);
+  std::string err = ReadRest(proxy.err.get());
+  EXPECT_THAT(err, HasSubstr(says));
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+// A --log file removed while the session runs: forwarding is untouched, and
+// synctrace says at the end, in one line, that those lines are lost.
+TEST(ProxyLogFaultTest, LogRemovedWhileWritingIsReportedAndForwardingGoesOn) {
+  std::string log = TempPath("removed.log");
+  Wiring w;
+  Proxy proxy = StartWiredProxy(w, {"--log", log});
+  Send(w.child.get(), R"({"type":"procReady","flags":0})");
+  EXPECT_EQ(Receive(w.parent.get()).data, R"({"type":"procReady","flags":0})");
+  ASSERT_EQ(unlink(log.c_str()), 0);
+  Send(w.parent.get(), R"({"type":"procRun","flags":0})");
+  EXPECT_EQ(Receive(w.child.get()).data, R"({"type":"procRun","flags":0})");
+  ExpectEndsNormallyWithOneLine(w, proxy, log + " was removed while synctrace was writing it");
+}
+
+// --log on a full disk: the conversation goes through unchanged, the failure
+// is one line, and the session still ends normally.
+TEST(ProxyLogFaultTest, LogOnAFullDiskIsOneLineAndForwardingGoesOn) {
+  Wiring w;
+  Proxy proxy = StartWiredProxy(w, {"--log", "/dev/full"});
+  for (int i = 0; i < 20; ++i) {
+    Send(w.child.get(), R"({"type":"procReady","flags":0})");
+    EXPECT_EQ(Receive(w.parent.get()).data, R"({"type":"procReady","flags":0})");
+  }
+  ExpectEndsNormallyWithOneLine(w, proxy, "/dev/full failed (No space left on device)");
 }
 
 }  // namespace
