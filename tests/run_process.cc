@@ -25,7 +25,7 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-ProcessResult RunProcess(const std::vector<std::string>& argv) {
+RunningProcess StartProcess(const std::vector<std::string>& argv) {
   static int counter = 0;
   std::string base = TempDir() + "/process" + std::to_string(getpid()) + "_" +
                      std::to_string(counter++);
@@ -42,6 +42,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv) {
     execv(cargv[0], cargv.data());
     _exit(127);
   }
+  return RunningProcess{pid, out_path, err_path};
+}
+
+ProcessResult RunningProcess::Wait() {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -50,6 +54,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv) {
   r.err = ReadFile(err_path);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+ProcessResult RunProcess(const std::vector<std::string>& argv) {
+  return StartProcess(argv).Wait();
 }
 
 }  // namespace testing_util

@@ -7,8 +7,12 @@
 // Example:
 //   ProcessResult r = RunProcess({"synctrace", "demo", "--scenario", "exec"});
 //   EXPECT_EQ(r.exit_code, 0) << r.err;
+//   RunningProcess p = StartProcess({"synctrace", "demo", "--speed", "1"});
+//   kill(p.pid, SIGTERM);  ProcessResult r2 = p.Wait();
 #ifndef SYNCTRACE_TESTS_RUN_PROCESS_H_
 #define SYNCTRACE_TESTS_RUN_PROCESS_H_
+
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -22,10 +26,19 @@ struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal
 };
 
+// A program started with StartProcess, still running (e.g. to signal it).
+struct RunningProcess {
+  pid_t pid = -1;
+  std::string out_path;  // where its stdout and stderr go, readable meanwhile
+  std::string err_path;
+  ProcessResult Wait();  // reaps it and reads both files
+};
+
 // $TEST_TMPDIR, or /tmp outside Bazel.
 std::string TempDir();
 std::string ReadFile(const std::string& path);
-ProcessResult RunProcess(const std::vector<std::string>& argv);
+RunningProcess StartProcess(const std::vector<std::string>& argv);
+ProcessResult RunProcess(const std::vector<std::string>& argv);  // StartProcess + Wait
 
 }  // namespace testing_util
 }  // namespace synctrace

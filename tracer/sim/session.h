@@ -38,6 +38,9 @@ class SessionCanceller {
  public:
   void Cancel();
   bool cancelled() const { return cancelled_.load(); }
+  // The running session's peers (0 when none, or once reaped).
+  pid_t parent_pid() const { return parent_.load(); }
+  pid_t child_pid() const { return child_.load(); }
   // Used by RunSimSession while a session runs.
   void Attach(Relay* relay, pid_t parent, pid_t child);
   void Detach();
