@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# The README's second command: set up, build everything, and run every test.
-# Prints a closing "N passed, N failed" line and exits non-zero on any failure.
+# The README's second command: set up, build everything, and run every test
+# twice, normally and under AddressSanitizer + UndefinedBehaviorSanitizer
+# (--config=asan, its own output directory so neither build evicts the other),
+# then a short libFuzzer run of the decoder (tools/fuzz.sh, about a minute).
+# Prints a closing "N passed, N failed" line counting all of them and exits
+# non-zero on any failure. Extra arguments go to both `bazel test` runs.
+#   SYNCTRACE_FUZZ_SECONDS=0 tools/test.sh   # skip the fuzz run
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh || exit 1
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+rc=0
+echo "== tests" >&2
 bazel test //... "$@" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+echo "== tests under ASan + UBSan (--config=asan)" >&2
+bazel test --config=asan //... "$@" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+fuzz_seconds=${SYNCTRACE_FUZZ_SECONDS:-15}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== fuzzing the decoder, ${fuzz_seconds}s per target (tools/fuzz.sh)" >&2
+  tools/fuzz.sh "$fuzz_seconds" 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+fi
 
-passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
-failed=$(grep -cE '^//[^ ]+ +(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$log")
+passed=$(grep -cE '^(//[^ ]+ +(\(cached\) )?PASSED|fuzz: [^ ]+ ok:)' "$log")
+failed=$(grep -cE '^(//[^ ]+ +(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)|fuzz: [^ ]+ FAILED)' "$log")
 echo "${passed} passed, ${failed} failed"
 exit "$rc"
