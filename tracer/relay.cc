@@ -1,11 +1,21 @@
 // One session's forwarding; see relay.h.
 //
-// Threads: each direction is a Flow with its own thread doing blocking I/O:
-// wait for the next packet (recv MSG_PEEK|MSG_TRUNC), read it whole, send it
-// whole, publish it. That is the fewest system calls per packet (the same
-// count as a minimal poll() relay), and a destination that never reads blocks
-// only its own flow: the sender then feels the backpressure it would feel
-// without synctrace, and the opposite direction keeps going. Run()'s thread
+// Threads: each direction is a Flow with its own thread: wait for the next
+// packet (recv MSG_PEEK|MSG_TRUNC), read it whole, send it whole, then publish
+// it. That is the fewest system calls per packet (the same count as a minimal
+// poll() relay), and a destination that never reads blocks only its own flow:
+// the sender then feels the backpressure it would feel without synctrace, and
+// the opposite direction keeps going.
+//
+// Order: forward first, publish second -- yet a reply must never reach the
+// Trace before its request, though the two flows run on two threads. So the
+// send and the publish of one packet happen under one per-session lock
+// (order_mu_): a reply can only be read after its request was sent, and its
+// own send waits for that lock, which the request's flow releases only once
+// the request is published. The send under the lock never blocks
+// (MSG_DONTWAIT); when the destination is full the flow drops the lock and
+// waits for room with poll(), so a peer that never reads still stalls only its
+// own direction. Run()'s thread
 // waits on an eventfd (Stop(), a flow ending) and watches each live flow's
 // destination for POLLHUP: that peer is gone, so its flow ends even while the
 // source is silent.
@@ -99,12 +109,7 @@ class FlowPair {
       }
       int64_t mono_ns = MonotonicNowNs();
       if (gate_ != nullptr) Hold(f, packet);
-      // Published BEFORE it is sent: a reply can only come after the peer got
-      // this packet, so the Trace always gets a request before its reply,
-      // even though the two directions run on two threads.
-      Publish(f, packet, mono_ns);
-      ssize_t sent = SendPacket(f.dest, packet.data, packet.fds, /*wait=*/true);
-      Delivered(f, std::move(packet), sent);
+      ForwardThenPublish(f, std::move(packet), mono_ns);
     }
   }
 
@@ -174,25 +179,39 @@ class FlowPair {
     gate_->BeforeForward(session_, f.direction, view);
   }
 
-  // Describes the packet's fds (synctrace's copies, still open) and hands the
-  // packet to the Trace.
-  void Publish(Flow& f, const ReceivedPacket& packet, int64_t mono_ns) {
+  // Sends the packet, then (still under order_mu_, see the top of this file)
+  // describes its fds -- synctrace's copies, still open -- and hands it to the
+  // Trace; then closes the copies.
+  void ForwardThenPublish(Flow& f, ReceivedPacket packet, int64_t mono_ns) {
+    std::unique_lock<std::mutex> lock(order_mu_);
+    ssize_t sent;
+    while ((sent = SendPacket(f.dest, packet.data, packet.fds, /*wait=*/false)) == -EAGAIN) {
+      lock.unlock();
+      pollfd p{f.dest, POLLOUT, 0};
+      poll(&p, 1, /*timeout_ms=*/100);  // re-checks `done`: Finish() may end the flow
+      if (f.done) return;
+      lock.lock();
+    }
+    if (sent >= 0) Publish(f, &packet, mono_ns);
+    lock.unlock();
+    Delivered(f, std::move(packet), sent);
+  }
+
+  void Publish(Flow& f, ReceivedPacket* packet, int64_t mono_ns) {
     WirePacket wire;
-    wire.control_truncated = packet.control_truncated;
-    for (const UniqueFd& fd : packet.fds) wire.fds.push_back(DescribeFd(fd.get()));
-    wire.data = packet.data;
+    wire.control_truncated = packet->control_truncated;
+    for (const UniqueFd& fd : packet->fds) wire.fds.push_back(DescribeFd(fd.get()));
+    int d = static_cast<int>(f.direction);
+    packets_[d] += 1;
+    bytes_[d] += packet->data.size();
+    fds_[d] += packet->fds.size();
+    wire.data = std::move(packet->data);
     trace_->OnPacket(session_, f.direction, std::move(wire), mono_ns);
   }
 
-  // The send returned `sent`: count it, close synctrace's fd copies, and end
-  // the flow if the destination could not take it.
+  // The send returned `sent`: close synctrace's fd copies, and end the flow if
+  // the destination could not take it.
   void Delivered(Flow& f, ReceivedPacket packet, ssize_t sent) {
-    int d = static_cast<int>(f.direction);
-    if (sent >= 0) {
-      packets_[d] += 1;
-      bytes_[d] += packet.data.size();
-      fds_[d] += packet.fds.size();
-    }
     packet.fds.clear();  // closes synctrace's copies
     if (sent >= 0) return;
     int err = static_cast<int>(-sent);
@@ -212,6 +231,7 @@ class FlowPair {
   uint64_t packets_[2] = {0, 0};  // each written only by its flow's thread
   uint64_t bytes_[2] = {0, 0};
   uint64_t fds_[2] = {0, 0};
+  std::mutex order_mu_;  // one packet's send + publish (see the top of this file)
   std::mutex mu_;
   RelayResult result_;
 };

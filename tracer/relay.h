@@ -3,11 +3,11 @@
 // The relay: one session's forwarding loop between the parent's end and the
 // child's end of a sync socket (both SOCK_SEQPACKET). Each packet is sized with
 // MSG_PEEK|MSG_TRUNC, read whole with its SCM_RIGHTS fds (MSG_CMSG_CLOEXEC),
-// its fds described and the packet handed to the Trace, then written to the
-// other side as one packet with the same bytes and the same fds, and then
-// synctrace's fd copies are closed. (Handing over before writing keeps a reply
-// from ever reaching the Trace before its request: the two directions are
-// forwarded by two threads.) A half-close (shutdown SHUT_WR) or close on one
+// written to the other side as one packet with the same bytes and the same fds,
+// then its fds are described and it is handed to the Trace, and then
+// synctrace's fd copies are closed. (Send and hand-over happen under one
+// per-session lock, so a reply never reaches the Trace before its request,
+// though the two directions are forwarded by two threads.) A half-close (shutdown SHUT_WR) or close on one
 // side is passed on to the other; the session ends when both directions are done.
 // Each direction runs on its own thread with blocking I/O (a peer that never
 // reads stalls only the direction towards it); Run()'s thread watches for a
