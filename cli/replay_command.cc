@@ -95,8 +95,14 @@ void PrintErrors(const LoadReport& report) {
 
 // Summary of the bad lines on stderr (after the TUI has given the terminal back).
 void ReportBadLines(const std::string& path, const LoadReport& report) {
-  PrintErrors(report);
   std::string summary = BadLinesSummary(report);
+  if (report.events == 0 && !report.bad_lines.empty()) {
+    // Not one valid line: not a --json log at all, so one line, not one per line.
+    std::fprintf(stderr, "synctrace: replay %s: no valid event in the log (%s)\n", path.c_str(),
+                 summary.c_str());
+    return;
+  }
+  PrintErrors(report);
   if (!summary.empty()) std::fprintf(stderr, "synctrace: replay %s: %s\n", path.c_str(), summary.c_str());
 }
 
@@ -145,10 +151,7 @@ int ReplayAsText(std::istream& in, const std::string& path, int64_t start) {
     std::fprintf(stderr, "synctrace: replay: reading %s: %s\n", path.c_str(), std::strerror(errno));
     return kExitFailure;
   }
-  if (report.events == 0 && !report.bad_lines.empty()) {
-    std::fprintf(stderr, "synctrace: replay %s: no valid event in the log\n", path.c_str());
-    return kExitFailure;
-  }
+  if (report.events == 0 && !report.bad_lines.empty()) return kExitFailure;
   if (std::fflush(stdout) != 0 || write_failed) {
     std::fprintf(stderr, "synctrace: replay: writing text to stdout: %s\n", std::strerror(errno));
     return kExitFailure;

@@ -2,6 +2,7 @@
 // and with bad files: one line on stderr that starts with "synctrace", nothing
 // on stdout, exit 2 for a bad command line and 1 for a failure, never a crash,
 // a sanitizer report or absl's "ERROR:" lines.
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -110,9 +111,15 @@ TEST(BadCommandLineTest, NoCommandPrintsTheHelpOnStderrAndExitsTwo) {
 
 TEST(BadCommandLineTest, BadFilesAreOneLineAndExitOne) {
   const std::string dir = TempDir();
+  const std::string garbage = dir + "/garbage.jsonl";  // not a --json log at all
+  {
+    std::ofstream out(garbage, std::ios::binary);
+    for (int i = 0; i < 50; ++i) out << "line " << i << " \x01\xff{\"kind\":\n";
+  }
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"decode", dir},       // a directory
+           {"decode", dir},  // a directory
            {"replay", dir},
+           {"replay", garbage},
        }) {
     ProcessResult r = RunProcess([&] {
       std::vector<std::string> argv = {"synctrace"};
