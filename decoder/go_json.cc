@@ -114,9 +114,27 @@ constexpr StringStops kStringStops;
 
 }  // namespace
 
-size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
+namespace {
+
+size_t Malformed(JsonSyntaxError* error, size_t at, const char* go_context) {
+  if (error != nullptr) *error = JsonSyntaxError{at, go_context};
+  return std::string_view::npos;
+}
+
+// Where the four hex digits after "\u" at s[u] stop being valid.
+size_t BadHexAt(std::string_view s, size_t u) {
+  size_t k = u + 1;
+  while (k < s.size() && k < u + 5 && HexValue(s[k]) >= 0) ++k;
+  return k;
+}
+
+}  // namespace
+
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSyntaxError* error) {
   *has_escape = false;
-  if (start >= s.size() || s[start] != '"') return std::string_view::npos;
+  if (start >= s.size() || s[start] != '"') {
+    return Malformed(error, start, "looking for beginning of value");
+  }
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
   for (size_t i = start + 1; i < n; ++i) {
@@ -135,21 +153,23 @@ size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
     if (i >= n) break;
     unsigned char c = p[i];
     if (c == '"') return i;
-    if (c < 0x20) return std::string_view::npos;
+    if (c < 0x20) return Malformed(error, i, "in string literal");
     *has_escape = true;  // a backslash
-    if (++i >= n) return std::string_view::npos;
+    if (++i >= n) break;
     switch (s[i]) {
       case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
         break;
       case 'u':
-        if (ReadU4(s.substr(i - 1)) < 0) return std::string_view::npos;
+        if (ReadU4(s.substr(i - 1)) < 0) {
+          return Malformed(error, BadHexAt(s, i), "in \\u hexadecimal character escape");
+        }
         i += 4;
         break;
       default:
-        return std::string_view::npos;
+        return Malformed(error, i, "in string escape code");
     }
   }
-  return std::string_view::npos;
+  return Malformed(error, n, "");
 }
 
 void AppendGoUnquoted(std::string_view body, std::string* out) {
@@ -208,12 +228,16 @@ void AppendGoUnquoted(std::string_view body, std::string* out) {
   }
 }
 
-size_t ScanJsonNumber(std::string_view s, bool* is_integer) {
+size_t ScanJsonNumber(std::string_view s, bool* is_integer, JsonSyntaxError* error) {
   *is_integer = true;
   size_t i = 0;
   auto digit = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  auto fail = [&](const char* go_context) {
+    if (error != nullptr) *error = JsonSyntaxError{i, go_context};
+    return size_t{0};
+  };
   if (i < s.size() && s[i] == '-') ++i;
-  if (!digit(i)) return 0;
+  if (!digit(i)) return fail(i == 0 ? "looking for beginning of value" : "in numeric literal");
   if (s[i] == '0') {
     ++i;
   } else {
@@ -221,14 +245,14 @@ size_t ScanJsonNumber(std::string_view s, bool* is_integer) {
   }
   if (i < s.size() && s[i] == '.') {
     *is_integer = false;
-    if (!digit(++i)) return 0;
+    if (!digit(++i)) return fail("after decimal point in numeric literal");
     while (digit(i)) ++i;
   }
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     *is_integer = false;
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digit(i)) return 0;
+    if (!digit(i)) return fail("in exponent of numeric literal");
     while (digit(i)) ++i;
   }
   return i;
@@ -243,22 +267,37 @@ size_t Fail(std::string* error, const char* what, size_t at) {
   return std::string_view::npos;
 }
 
+size_t SkipSpace(std::string_view s, size_t i) {
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  return i;
+}
+
+// The object key at s[*i] and the ':' after it: fills *key and moves *i past
+// both and the spaces after them. False (and *error) when either is malformed.
+bool ScanObjectKey(std::string_view s, size_t* i, JsonMember* key, std::string* error) {
+  size_t close = ScanJsonString(s, *i, &key->key_has_escape);
+  if (close == std::string_view::npos) {
+    Fail(error, "invalid object key", *i);
+    return false;
+  }
+  key->key_body = s.substr(*i + 1, close - *i - 1);
+  *i = SkipSpace(s, close + 1);
+  if (*i >= s.size() || s[*i] != ':') {
+    Fail(error, "missing ':' after object key", *i);
+    return false;
+  }
+  *i = SkipSpace(s, *i + 1);
+  return true;
+}
+
 }  // namespace
 
 size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::string* error) {
   constexpr size_t kMaxDepth = 10000;  // Go's maxNestingDepth
   stack->clear();
   size_t i = start;
-  auto skip_space = [&] {
-    while (i < s.size() && IsSpace(s[i])) ++i;
-  };
-  auto scan_string = [&]() -> bool {
-    bool has_escape;
-    size_t close = ScanJsonString(s, i, &has_escape);
-    if (close == std::string_view::npos) return false;
-    i = close + 1;
-    return true;
-  };
+  JsonMember key;
+  auto skip_space = [&] { i = SkipSpace(s, i); };
   for (;;) {
     // A value is expected at s[i].
     if (i >= s.size()) return Fail(error, "unexpected end of JSON input", i);
@@ -274,19 +313,16 @@ size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::
           stack->pop_back();
           break;
         }
-        if (open == '[') continue;
-        if (i >= s.size() || s[i] != '"' || !scan_string()) {
-          return Fail(error, "invalid object key", i);
-        }
-        skip_space();
-        if (i >= s.size() || s[i] != ':') return Fail(error, "missing ':' after object key", i);
-        ++i;
-        skip_space();
+        if (open == '{' && !ScanObjectKey(s, &i, &key, error)) return std::string_view::npos;
         continue;
       }
-      case '"':
-        if (!scan_string()) return Fail(error, "invalid string", i);
+      case '"': {
+        bool has_escape;
+        size_t close = ScanJsonString(s, i, &has_escape);
+        if (close == std::string_view::npos) return Fail(error, "invalid string", i);
+        i = close + 1;
         break;
+      }
       case 't':
       case 'f':
       case 'n': {
@@ -318,15 +354,7 @@ size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::
       if (c != ',') return Fail(error, "invalid character after value", i);
       ++i;
       skip_space();
-      if (top == '{') {
-        if (i >= s.size() || s[i] != '"' || !scan_string()) {
-          return Fail(error, "invalid object key", i);
-        }
-        skip_space();
-        if (i >= s.size() || s[i] != ':') return Fail(error, "missing ':' after object key", i);
-        ++i;
-        skip_space();
-      }
+      if (top == '{' && !ScanObjectKey(s, &i, &key, error)) return std::string_view::npos;
       break;
     }
   }
@@ -336,9 +364,7 @@ bool ListObjectMembers(std::string_view s, std::vector<JsonMember>* members, std
                        std::string* error) {
   members->clear();
   size_t i = 0;
-  auto skip_space = [&] {
-    while (i < s.size() && IsSpace(s[i])) ++i;
-  };
+  auto skip_space = [&] { i = SkipSpace(s, i); };
   skip_space();
   if (i >= s.size() || s[i] != '{') {
     // Not an object; say whether it is valid JSON at all.
@@ -351,20 +377,7 @@ bool ListObjectMembers(std::string_view s, std::vector<JsonMember>* members, std
   if (empty_object) ++i;
   while (!empty_object) {
     JsonMember member;
-    size_t close = ScanJsonString(s, i, &member.key_has_escape);
-    if (close == std::string_view::npos) {
-      Fail(error, "invalid object key", i);
-      return false;
-    }
-    member.key_body = s.substr(i + 1, close - i - 1);
-    i = close + 1;
-    skip_space();
-    if (i >= s.size() || s[i] != ':') {
-      Fail(error, "missing ':' after object key", i);
-      return false;
-    }
-    ++i;
-    skip_space();
+    if (!ScanObjectKey(s, &i, &member, error)) return false;
     size_t value_end = ScanJsonValue(s, i, stack, error);
     if (value_end == std::string_view::npos) return false;
     member.value = s.substr(i, value_end - i);

@@ -30,18 +30,30 @@ uint32_t DecodeRune(std::string_view s, size_t* length);
 // Appends `rune` as UTF-8.
 void AppendRune(uint32_t rune, std::string* out);
 
+// Where a string or number literal stops being valid JSON, and why, in the
+// words of Go's scanner: at == s.size() means the input ended ("unexpected end
+// of JSON input"); otherwise s[at] is the offending byte and go_context what Go
+// says after "invalid character 'x' " (e.g. "in string escape code").
+struct JsonSyntaxError {
+  size_t at = 0;
+  const char* go_context = "";
+};
+
 // Scans a JSON string whose opening quote is at s[start]. Returns the index of
 // the closing quote, or npos when the string is malformed for Go's scanner
-// (unterminated, a raw control character, a bad escape). Sets *has_escape.
-size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape);
+// (unterminated, a raw control character, a bad escape), then fills *error
+// when given. Sets *has_escape.
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape,
+                      JsonSyntaxError* error = nullptr);
 
 // Unquotes the body of a JSON string (between the quotes, already scanned) as
 // Go does: escapes decoded, invalid UTF-8 and lone surrogates become U+FFFD.
 void AppendGoUnquoted(std::string_view body, std::string* out);
 
-// Length of the JSON number literal at the start of s (0 when there is none).
-// *is_integer: no fraction and no exponent.
-size_t ScanJsonNumber(std::string_view s, bool* is_integer);
+// Length of the JSON number literal at the start of s (0 when there is none,
+// then *error says where and why when given). *is_integer: no fraction and no
+// exponent.
+size_t ScanJsonNumber(std::string_view s, bool* is_integer, JsonSyntaxError* error = nullptr);
 
 // Go's scanner (encoding/json checkValid) on the JSON value starting at
 // s[start] (no leading whitespace): returns the index just past the value, or

@@ -67,6 +67,32 @@ TEST(GoJson, Numbers) {
   EXPECT_FALSE(ParseInt64("9223372036854775808", &v));
 }
 
+TEST(GoJson, SyntaxErrorsSayWhereAndWhyLikeGo) {
+  bool escape, integer;
+  JsonSyntaxError error;
+  auto string_error = [&](std::string_view s) {
+    error = JsonSyntaxError{};
+    EXPECT_EQ(ScanJsonString(s, 0, &escape, &error), std::string_view::npos) << s;
+    return std::make_pair(error.at, std::string(error.go_context));
+  };
+  using Where = std::pair<size_t, std::string>;
+  EXPECT_EQ(string_error("\"a\x01\""), Where(2, "in string literal"));
+  EXPECT_EQ(string_error(R"("a\qc")"), Where(3, "in string escape code"));
+  EXPECT_EQ(string_error(R"("\u12x4")"), Where(5, "in \\u hexadecimal character escape"));
+  EXPECT_EQ(string_error(R"("\u12)").first, 5u);
+  EXPECT_EQ(string_error("\"abc").first, 4u);  // the input ended
+  EXPECT_EQ(string_error("\"ab\\").first, 4u);
+  auto number_error = [&](std::string_view s) {
+    error = JsonSyntaxError{};
+    EXPECT_EQ(ScanJsonNumber(s, &integer, &error), 0u) << s;
+    return Where(error.at, error.go_context);
+  };
+  EXPECT_EQ(number_error("-x"), Where(1, "in numeric literal"));
+  EXPECT_EQ(number_error("1.e"), Where(2, "after decimal point in numeric literal"));
+  EXPECT_EQ(number_error("1e+"), Where(3, "in exponent of numeric literal"));
+  EXPECT_EQ(number_error("x"), Where(0, "looking for beginning of value"));
+}
+
 TEST(GoJson, ScanJsonValueIsGoGrammar) {
   std::string stack, error;
   auto end = [&](std::string_view s) { return ScanJsonValue(s, 0, &stack, &error); };
