@@ -1,81 +1,26 @@
 // Go encoding/json behaviour for the simulated runc peers; see go_json.h.
 #include "tracer/sim/go_json.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "decoder/go_json.h"
 
 namespace synctrace {
 namespace sim {
 namespace {
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  unsigned char c = s[i];
-  size_t need;
-  uint32_t min;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { need = 2; min = 0x80; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { need = 3; min = 0x800; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { need = 4; min = 0x10000; cp = c & 0x07; }
-  else return 0;
-  if (i + need > s.size()) return 0;
-  for (size_t k = 1; k < need; ++k) {
-    unsigned char d = s[i + k];
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return need;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Go's quoteChar: how the scanner names an offending byte in its errors.
+// Go's quoteChar: how the scanner names an offending byte in its errors (the
+// byte as a rune, %q-quoted between single quotes).
 std::string QuoteChar(unsigned char c) {
   if (c == '\'') return "'\\''";
   if (c == '"') return "'\"'";
-  switch (c) {
-    case '\n': return "'\\n'";
-    case '\r': return "'\\r'";
-    case '\t': return "'\\t'";
-    case '\a': return "'\\a'";
-    case '\b': return "'\\b'";
-    case '\f': return "'\\f'";
-    case '\v': return "'\\v'";
-    case '\\': return "'\\\\'";
-    default: break;
-  }
-  if (c < 0x20 || c == 0x7F) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "'\\x%02x'", c);
-    return buf;
-  }
+  std::string rune;
+  AppendRune(c, &rune);  // Go converts the byte to a rune
   std::string out = "'";
-  AppendUtf8(c, &out);  // Go converts the byte to a rune
+  AppendGoQuotedBody(rune, &out);
   out += "'";
   return out;
 }
@@ -109,6 +54,10 @@ class Scanner {
     if (pos_ >= in_.size()) return absl::InvalidArgumentError("unexpected end of JSON input");
     return absl::InvalidArgumentError(
         absl::StrCat("invalid character ", QuoteChar(in_[pos_]), " ", std::string(context)));
+  }
+  absl::Status ErrorAt(const JsonSyntaxError& error) {
+    pos_ = error.at;
+    return Error(error.go_context);
   }
   void SkipSpace() {
     while (pos_ < in_.size() &&
@@ -169,111 +118,26 @@ class Scanner {
     }
   }
 
-  static int HexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
-  absl::Status Hex4(uint32_t* out) {
-    *out = 0;
-    for (int k = 0; k < 4; ++k) {
-      if (pos_ >= in_.size()) return Error("");
-      int h = HexValue(in_[pos_]);
-      if (h < 0) return Error("in \\u hexadecimal character escape");
-      *out = (*out << 4) | static_cast<uint32_t>(h);
-      ++pos_;
-    }
+  // Scans a string literal; decodes it into *out when out != nullptr.
+  absl::Status String(std::string* out) {
+    bool has_escape;
+    JsonSyntaxError error;
+    size_t close = ScanJsonString(in_, pos_, &has_escape, &error);
+    if (close == std::string_view::npos) return ErrorAt(error);
+    if (out != nullptr) AppendGoUnquoted(in_.substr(pos_ + 1, close - pos_ - 1), out);
+    pos_ = close + 1;
     return absl::OkStatus();
   }
 
-  // Scans a string literal; decodes it into *out when out != nullptr.
-  absl::Status String(std::string* out) {
-    ++pos_;
-    while (true) {
-      if (pos_ >= in_.size()) return Error("");
-      unsigned char c = in_[pos_];
-      if (c == '"') { ++pos_; return absl::OkStatus(); }
-      if (c < 0x20) return Error("in string literal");
-      if (c == '\\') {
-        ++pos_;
-        if (pos_ >= in_.size()) return Error("");
-        char e = in_[pos_];
-        const char* simple = nullptr;
-        switch (e) {
-          case '"': simple = "\""; break;
-          case '\\': simple = "\\"; break;
-          case '/': simple = "/"; break;
-          case 'b': simple = "\b"; break;
-          case 'f': simple = "\f"; break;
-          case 'n': simple = "\n"; break;
-          case 'r': simple = "\r"; break;
-          case 't': simple = "\t"; break;
-          default: break;
-        }
-        if (simple != nullptr) {
-          if (out) out->append(simple);
-          ++pos_;
-          continue;
-        }
-        if (e != 'u') return Error("in string escape code");
-        ++pos_;
-        uint32_t cp;
-        if (absl::Status s = Hex4(&cp); !s.ok()) return s;
-        if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 1 < in_.size() && in_[pos_] == '\\' &&
-            in_[pos_ + 1] == 'u') {
-          size_t save = pos_;
-          pos_ += 2;
-          uint32_t lo;
-          if (absl::Status s = Hex4(&lo); !s.ok()) return s;
-          if (lo >= 0xDC00 && lo < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else {
-            pos_ = save;  // lone high surrogate; the next escape stands alone
-            cp = 0xFFFD;
-          }
-        } else if (cp >= 0xD800 && cp < 0xE000) {
-          cp = 0xFFFD;
-        }
-        if (out) AppendUtf8(cp, out);
-        continue;
-      }
-      size_t len = Utf8SequenceLength(in_, pos_);
-      if (len == 0) {
-        if (out) AppendUtf8(0xFFFD, out);
-        ++pos_;
-      } else {
-        if (out) out->append(in_.substr(pos_, len));
-        pos_ += len;
-      }
-    }
-  }
-
   absl::Status Number() {
-    if (in_[pos_] == '-') {
-      ++pos_;
-      if (pos_ >= in_.size()) return Error("");
-      if (!(in_[pos_] >= '0' && in_[pos_] <= '9')) return Error("in numeric literal");
+    bool is_integer;
+    JsonSyntaxError error;
+    size_t length = ScanJsonNumber(in_.substr(pos_), &is_integer, &error);
+    if (length == 0) {
+      error.at += pos_;
+      return ErrorAt(error);
     }
-    if (in_[pos_] == '0') {
-      ++pos_;
-    } else {
-      while (pos_ < in_.size() && in_[pos_] >= '0' && in_[pos_] <= '9') ++pos_;
-    }
-    if (pos_ < in_.size() && in_[pos_] == '.') {
-      ++pos_;
-      if (pos_ >= in_.size()) return Error("");
-      if (!(in_[pos_] >= '0' && in_[pos_] <= '9')) return Error("after decimal point in numeric literal");
-      while (pos_ < in_.size() && in_[pos_] >= '0' && in_[pos_] <= '9') ++pos_;
-    }
-    if (pos_ < in_.size() && (in_[pos_] == 'e' || in_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < in_.size() && (in_[pos_] == '+' || in_[pos_] == '-')) ++pos_;
-      if (pos_ >= in_.size()) return Error("");
-      if (!(in_[pos_] >= '0' && in_[pos_] <= '9')) return Error("in exponent of numeric literal");
-      while (pos_ < in_.size() && in_[pos_] >= '0' && in_[pos_] <= '9') ++pos_;
-    }
+    pos_ += length;
     return absl::OkStatus();
   }
 
@@ -310,62 +174,27 @@ absl::Status ParseTop(std::string_view in, Kind* kind, std::vector<Member>* memb
   return scanner.Parse(kind, members);
 }
 
-// The last member whose key equals `name` ignoring ASCII case (Go's rule).
+// The last member whose key matches `name` under Go's case folding.
 const Member* FindMember(const std::vector<Member>& members, std::string_view name) {
   const Member* found = nullptr;
   for (const Member& m : members) {
-    if (absl::EqualsIgnoreCase(m.key, absl::string_view(name.data(), name.size()))) found = &m;
+    if (EqualFoldGo(m.key, name)) found = &m;
   }
   return found;
 }
 
+// The value of a string member (its raw bytes are a scanned string literal).
 std::string DecodeString(std::string_view raw) {
-  // raw is a valid string literal (already scanned); decode it.
   std::string out;
   out.reserve(raw.size());
-  size_t i = 1;
-  while (i + 1 < raw.size()) {
-    unsigned char c = raw[i];
-    if (c != '\\') {
-      size_t len = Utf8SequenceLength(raw, i);
-      if (len == 0) { AppendUtf8(0xFFFD, &out); ++i; } else { out.append(raw.substr(i, len)); i += len; }
-      continue;
-    }
-    char e = raw[i + 1];
-    i += 2;
-    switch (e) {
-      case 'b': out += '\b'; continue;
-      case 'f': out += '\f'; continue;
-      case 'n': out += '\n'; continue;
-      case 'r': out += '\r'; continue;
-      case 't': out += '\t'; continue;
-      case 'u': break;
-      default: out += e; continue;
-    }
-    auto hex4 = [&](size_t at) {
-      uint32_t v = 0;
-      for (size_t k = 0; k < 4; ++k) {
-        char h = raw[at + k];
-        v = (v << 4) | static_cast<uint32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-      }
-      return v;
-    };
-    uint32_t cp = hex4(i);
-    i += 4;
-    if (cp >= 0xD800 && cp < 0xDC00 && i + 5 < raw.size() && raw[i] == '\\' && raw[i + 1] == 'u') {
-      uint32_t lo = hex4(i + 2);
-      if (lo >= 0xDC00 && lo < 0xE000) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        i += 6;
-      } else {
-        cp = 0xFFFD;
-      }
-    } else if (cp >= 0xD800 && cp < 0xE000) {
-      cp = 0xFFFD;
-    }
-    AppendUtf8(cp, &out);
-  }
+  AppendGoUnquoted(raw.substr(1, raw.size() - 2), &out);
   return out;
+}
+
+// A JSON number that Go stores in an int64: no fraction or exponent, in range.
+bool JsonInteger(std::string_view raw, int64_t* value) {
+  bool is_integer;
+  return ScanJsonNumber(raw, &is_integer) == raw.size() && is_integer && ParseInt64(raw, value);
 }
 
 // Go names a number with its text only when it failed to convert to a number type.
@@ -408,8 +237,8 @@ std::string GoQuote(std::string_view s) {
       ++i;
       continue;
     }
-    size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
+    size_t len;
+    if (DecodeRune(s.substr(i), &len) == kReplacementRune && len == 1) {
       out += "\\ufffd";
       ++i;
       continue;
@@ -455,13 +284,8 @@ absl::StatusOr<SyncT> ParseSyncT(std::string_view packet) {
   }
   if (const Member* m = FindMember(members, "flags")) {
     if (m->kind == Kind::kNumber) {
-      bool integral = m->raw.find_first_of(".eE") == std::string_view::npos;
-      errno = 0;
-      long long v = integral ? std::strtoll(std::string(m->raw).c_str(), nullptr, 10) : 0;
-      if (!integral || errno == ERANGE) {
+      if (!JsonInteger(m->raw, &t.flags)) {
         note(TypeError(*m, "syncT.flags", "libcontainer.syncFlags", true));
-      } else {
-        t.flags = v;
       }
     } else if (m->raw != "null") {
       note(TypeError(*m, "syncT.flags", "libcontainer.syncFlags"));
@@ -499,13 +323,15 @@ absl::StatusOr<int64_t> ParseJsonInt(std::string_view arg) {
   Kind kind;
   std::vector<Member> members;
   if (absl::Status s = ParseTop(arg, &kind, &members); !s.ok()) return s;
-  if (kind != Kind::kNumber || arg.find_first_of(".eE") != std::string_view::npos) {
+  int64_t value = 0;
+  absl::string_view number = absl::StripAsciiWhitespace(absl::string_view(arg.data(), arg.size()));
+  if (kind != Kind::kNumber || !JsonInteger(std::string_view(number.data(), number.size()), &value)) {
     std::string what(KindName(kind, arg));
     if (kind == Kind::kNumber) what = absl::StrCat("number ", std::string(arg));
     return absl::InvalidArgumentError(
         absl::StrCat("json: cannot unmarshal ", what, " into Go value of type int"));
   }
-  return static_cast<int64_t>(std::strtoll(std::string(arg).c_str(), nullptr, 10));
+  return value;
 }
 
 std::optional<std::string> JsonRawField(std::string_view object, std::string_view key) {
@@ -518,45 +344,8 @@ std::optional<std::string> JsonRawField(std::string_view object, std::string_vie
 }
 
 std::string GoStrconvQuote(std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
   std::string out = "\"";
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
-    if (c >= 0x80) {
-      size_t len = Utf8SequenceLength(s, i);
-      if (len == 0) {
-        out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-        ++i;
-      } else {
-        out.append(s.substr(i, len));
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
+  AppendGoQuotedBody(s, &out);
   out += "\"";
   return out;
 }

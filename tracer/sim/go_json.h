@@ -10,8 +10,10 @@
 //     the last duplicate wins, unknown keys ignored) and Go's error texts
 //     ("unexpected end of JSON input", "invalid character 'x' looking for
 //     beginning of value", ...).
-// This is the peers' own reading, not synctrace's decoder (decoder/ decodes
-// what synctrace shows; the peers must fail exactly where runc fails).
+// The Go rules themselves (UTF-8, string scanning and unquoting, key folding,
+// numbers, %q quoting) are decoder/go_json's; what is the peers' own is the
+// reading of a whole packet the way json.Unmarshal does it, failing exactly
+// where runc fails with Go's error texts, and json.Marshal's HTML-safe quoting.
 //
 // Example:
 //   std::string s = GoQuote("a<b");            // "\"a\\u003cb\""

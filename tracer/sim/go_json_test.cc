@@ -1,5 +1,8 @@
 #include "tracer/sim/go_json.h"
 
+#include <string_view>
+#include <utility>
+
 #include "gtest/gtest.h"
 
 namespace synctrace {
@@ -54,6 +57,45 @@ TEST(ParseSyncTTest, GoErrorTexts) {
             "json: cannot unmarshal array into Go value of type libcontainer.syncT");
   EXPECT_EQ(ParseSyncT("nul").status().message(), "unexpected end of JSON input");
   EXPECT_EQ(ParseSyncT("nulx").status().message(), "invalid character 'x' in literal null (expecting 'l')");
+}
+
+TEST(ParseSyncTTest, GoErrorTextsInsideLiterals) {
+  const std::pair<std::string_view, const char*> kCases[] = {
+      {R"({"type":"a\qb"})", "invalid character 'q' in string escape code"},
+      {R"({"type":"\u12x4"})", "invalid character 'x' in \\u hexadecimal character escape"},
+      {"{\"type\":\"a\x01\"}", "invalid character '\\x01' in string literal"},
+      {R"({"type":"ab)", "unexpected end of JSON input"},
+      {"\"\\", "unexpected end of JSON input"},
+      {R"({"flags":-x})", "invalid character 'x' in numeric literal"},
+      {R"({"flags":1.})", "invalid character '}' after decimal point in numeric literal"},
+      {R"({"flags":1e+})", "invalid character '}' in exponent of numeric literal"},
+      {"\xc3\xa9", "invalid character '\xc3\x83' looking for beginning of value"},
+  };
+  for (const auto& [packet, go_error] : kCases) {
+    EXPECT_EQ(ParseSyncT(packet).status().message(), go_error) << packet;
+  }
+}
+
+TEST(ParseSyncTTest, DecodesStringsLikeGo) {
+  absl::StatusOr<SyncT> t = ParseSyncT(R"({"type":"a\u003c\ud83d\ude00\ud83dx\n","flags":-0})");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->type, "a<\xf0\x9f\x98\x80\xef\xbf\xbdx\n");
+  EXPECT_EQ(t->flags, 0);
+  EXPECT_EQ(ParseSyncT("{\"type\":\"a\xff\"}")->type, "a\xef\xbf\xbd");
+  EXPECT_EQ(ParseSyncT(R"({"flags":9223372036854775808})").status().message(),
+            "json: cannot unmarshal number 9223372036854775808 into Go struct field syncT.flags of "
+            "type libcontainer.syncFlags");
+}
+
+// Where the peers used to approximate Go and now share decoder/go_json's rules.
+TEST(ParseSyncTTest, GoCaseFoldingAndRanges) {
+  EXPECT_EQ(ParseSyncT("{\"\xe2\x84\xaa\":1,\"type\":\"procReady\",\"flag\xc5\xbf\":3}")->flags, 3);
+  EXPECT_EQ(ParseJsonInt(" 7 ").value(), 7);
+  EXPECT_EQ(ParseJsonInt("9223372036854775808").status().message(),
+            "json: cannot unmarshal number 9223372036854775808 into Go value of type int");
+  EXPECT_EQ(GoStrconvQuote("a\xc2\xa0" "b\xff"), "\"a\\u00a0b\\xff\"");
+  EXPECT_EQ(ParseSyncT("\x85").status().message(),
+            "invalid character '\\u0085' looking for beginning of value");
 }
 
 TEST(ParseInitErrorTest, Message) {
