@@ -28,7 +28,9 @@ using ::testing::Not;
 const char kSynctrace[] = "synctrace";
 const char kFakeRunc[] = "tracer/fake_runc/fake_runc";
 
+using synctrace::testing_util::ProcessResult;
 using synctrace::testing_util::ReadFile;
+using synctrace::testing_util::RunProcess;
 using synctrace::testing_util::TempDir;
 
 std::string Absolute(const std::string& path) {
@@ -38,37 +40,6 @@ std::string Absolute(const std::string& path) {
   return out;
 }
 
-struct RunResult {
-  std::string out;
-  std::string err;
-  int status = -1;  // wait status
-};
-
-// Runs argv with stdout/stderr into files; `env` entries are added.
-RunResult RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}) {
-  static int counter = 0;
-  std::string base = TempDir() + "/run" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-  std::string out_path = base + ".out", err_path = base + ".err";
-  pid_t pid = fork();
-  if (pid == 0) {
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
-  RunResult r;
-  waitpid(pid, &r.status, 0);
-  r.out = ReadFile(out_path);
-  r.err = ReadFile(err_path);
-  return r;
-}
-
 std::vector<std::string> SortedLines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -76,8 +47,6 @@ std::vector<std::string> SortedLines(const std::string& text) {
   std::sort(lines.begin(), lines.end());
   return lines;
 }
-
-int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
 std::vector<std::string> Exec(const std::string& log, std::vector<std::string> command) {
   std::vector<std::string> argv = {kSynctrace, "exec", "--log", log, "--"};
@@ -93,11 +62,11 @@ std::string NewLogPath(const std::string& name) {
 
 TEST(ExecTest, ConversationIsTheSameWithAndWithoutSynctraceAndEveryMessageIsLogged) {
   std::vector<std::string> command = {kFakeRunc, "run", "c1", "--idmap-helper"};
-  RunResult plain = RunProcess(command);
-  ASSERT_EQ(ExitCode(plain.status), 0) << plain.out << plain.err;
+  ProcessResult plain = RunProcess(command);
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
   std::string log = NewLogPath("same");
-  RunResult traced = RunProcess(Exec(log, command));
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(Exec(log, command));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
 
   EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out));
   EXPECT_EQ(traced.err, "");
@@ -121,11 +90,11 @@ TEST(ExecTest, SimulatorScenariosGiveTheSamePeerReportsWithAndWithoutSynctrace) 
   ASSERT_TRUE(fixture.ok()) << fixture.status();
   std::vector<std::string> command = {kFakeRunc, "run", "sim", "--scenario", "all",
                                       "--fixture", fixture->dir()};
-  RunResult plain = RunProcess(command);
-  ASSERT_EQ(ExitCode(plain.status), 0) << plain.out << plain.err;
+  ProcessResult plain = RunProcess(command);
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
   std::string log = NewLogPath("scenarios");
-  RunResult traced = RunProcess(Exec(log, command));
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(Exec(log, command));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out));
   EXPECT_EQ(traced.err, "");
   std::string text = ReadFile(log);
@@ -151,8 +120,8 @@ TEST(ExecTest, SimulatorScenariosGiveTheSamePeerReportsWithAndWithoutSynctrace) 
 
 TEST(ExecTest, NoChildIsTracedAndPtraceTracemeSucceeds) {
   std::string log = NewLogPath("untraced");
-  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c1", "--idmap-helper"}));
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c1", "--idmap-helper"}));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   EXPECT_THAT(traced.out, HasSubstr("init: TracerPid 0\n"));
   EXPECT_THAT(traced.out, HasSubstr("helper: PTRACE_TRACEME succeeded\n"));
   EXPECT_THAT(ReadFile(log), HasSubstr("s1 "));  // and it was interposed all the same
@@ -160,8 +129,8 @@ TEST(ExecTest, NoChildIsTracedAndPtraceTracemeSucceeds) {
 
 TEST(ExecTest, TwoInitsGiveTwoSessions) {
   std::string log = NewLogPath("two");
-  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c2", "--inits", "2"}));
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c2", "--inits", "2"}));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   std::string text = ReadFile(log);
   EXPECT_THAT(text, HasSubstr("s1 session start"));
   EXPECT_THAT(text, HasSubstr("s2 session start"));
@@ -171,8 +140,8 @@ TEST(ExecTest, TwoInitsGiveTwoSessions) {
 
 TEST(ExecTest, SetnsInitTypeIsRecorded) {
   std::string log = NewLogPath("setns");
-  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "exec", "c3", "--init-type", "setns"}));
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(Exec(log, {kFakeRunc, "exec", "c3", "--init-type", "setns"}));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   std::string text = ReadFile(log);
   EXPECT_THAT(text, HasSubstr("setns"));
   EXPECT_THAT(text, HasSubstr("s1 parent->child type:procRun"));
@@ -182,12 +151,12 @@ TEST(ExecTest, SetnsInitTypeIsRecorded) {
 // after pidfd_open) leaves the conversation intact and says so in one line.
 TEST(ExecTest, FailedInterpositionLeavesTheConversationIntact) {
   std::vector<std::string> command = {kFakeRunc, "run", "c4"};
-  RunResult plain = RunProcess(command);
-  ASSERT_EQ(ExitCode(plain.status), 0);
+  ProcessResult plain = RunProcess(command);
+  ASSERT_EQ(plain.exit_code, 0);
   for (const char* fault : {"swap-find", "swap-inject"}) {
     std::string log = NewLogPath(fault);
-    RunResult traced = RunProcess(Exec(log, command), {std::string("SYNCTRACE_FAULT=") + fault});
-    ASSERT_EQ(ExitCode(traced.status), 0) << fault << traced.out << traced.err;
+    ProcessResult traced = RunProcess(Exec(log, command), {std::string("SYNCTRACE_FAULT=") + fault});
+    ASSERT_EQ(traced.exit_code, 0) << fault << traced.out << traced.err;
     EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out)) << fault;
     EXPECT_THAT(traced.err, HasSubstr("not tracing runc init pid")) << fault;
     EXPECT_EQ(std::count(traced.err.begin(), traced.err.end(), '\n'), 1) << traced.err;
@@ -199,7 +168,7 @@ TEST(ExecTest, FailedInterpositionLeavesTheConversationIntact) {
 // refused: one line, and the command runs untraced with its conversation intact.
 TEST(ExecTest, RefusedPtraceRunsTheCommandUntraced) {
   std::vector<std::string> command = {kFakeRunc, "run", "c10"};
-  RunResult plain = RunProcess(command);
+  ProcessResult plain = RunProcess(command);
   std::string log = NewLogPath("refused");
   std::vector<std::string> argv = {"/usr/bin/strace", "-f", "-o", "/dev/null"};
   // Under --config=asan, LeakSanitizer cannot run in a traced process (it
@@ -210,8 +179,8 @@ TEST(ExecTest, RefusedPtraceRunsTheCommandUntraced) {
                                                  ":detect_leaks=0"});
   std::vector<std::string> exec = Exec(log, command);
   argv.insert(argv.end(), exec.begin(), exec.end());
-  RunResult traced = RunProcess(argv);
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(argv);
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   // (strace itself traces the init, so only its TracerPid line differs.)
   auto without_tracer_pid = [](std::vector<std::string> lines) {
     lines.erase(std::remove_if(lines.begin(), lines.end(),
@@ -227,18 +196,18 @@ TEST(ExecTest, RefusedPtraceRunsTheCommandUntraced) {
 
 TEST(ExecTest, OldRuncIsNotTracedAndSaysWhy) {
   std::string log = NewLogPath("old");
-  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c5", "--old-runc"}));
-  ASSERT_EQ(ExitCode(traced.status), 0) << traced.out << traced.err;
+  ProcessResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c5", "--old-runc"}));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   EXPECT_THAT(traced.out, HasSubstr("parent: EOF from the child"));
   EXPECT_THAT(traced.err, HasSubstr("older than 1.2"));
 }
 
 TEST(ExecTest, ExitStatusPassesThrough) {
   std::string log = NewLogPath("status");
-  RunResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c6", "--exit", "7"}));
-  EXPECT_EQ(ExitCode(traced.status), 7) << traced.err;
-  RunResult missing = RunProcess(Exec(log, {"/nonexistent/runc"}));
-  EXPECT_EQ(ExitCode(missing.status), 1);
+  ProcessResult traced = RunProcess(Exec(log, {kFakeRunc, "run", "c6", "--exit", "7"}));
+  EXPECT_EQ(traced.exit_code, 7) << traced.err;
+  ProcessResult missing = RunProcess(Exec(log, {"/nonexistent/runc"}));
+  EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("cannot run /nonexistent/runc"));
 }
 
@@ -278,12 +247,12 @@ TEST(RuntimeTest, WrapperOutputAndStatusAreRuncsAndLogsGoToTheDirectory) {
   std::vector<std::string> runc_args = {"run", "c8", "--exit", "5"};
   std::vector<std::string> plain_argv = {kFakeRunc};
   plain_argv.insert(plain_argv.end(), runc_args.begin(), runc_args.end());
-  RunResult plain = RunProcess(plain_argv);
+  ProcessResult plain = RunProcess(plain_argv);
   std::vector<std::string> argv = {kSynctrace, "runtime", "--runtime-path",
                                    Absolute(kFakeRunc), "--log-dir", dir};
   argv.insert(argv.end(), runc_args.begin(), runc_args.end());
-  RunResult wrapped = RunProcess(argv);
-  EXPECT_EQ(ExitCode(wrapped.status), 5);
+  ProcessResult wrapped = RunProcess(argv);
+  EXPECT_EQ(wrapped.exit_code, 5);
   EXPECT_EQ(SortedLines(wrapped.out), SortedLines(plain.out));
   EXPECT_EQ(wrapped.err, plain.err);
 
@@ -304,11 +273,11 @@ TEST(RuntimeTest, SymlinkNameAndEnvironmentWorkAndOtherSubcommandsAreNotLogged) 
   ASSERT_EQ(symlink(Absolute(kSynctrace).c_str(), link.c_str()), 0);
   std::vector<std::string> env = {"SYNCTRACE_RUNC=" + Absolute(kFakeRunc),
                                   "SYNCTRACE_LOG_DIR=" + dir};
-  RunResult state = RunProcess({link, "--root", "/r", "state", "c9", "--exit", "3"}, env);
-  EXPECT_EQ(ExitCode(state.status), 3);  // runc ran (exec'd directly)
+  ProcessResult state = RunProcess({link, "--root", "/r", "state", "c9", "--exit", "3"}, env);
+  EXPECT_EQ(state.exit_code, 3);  // runc ran (exec'd directly)
   EXPECT_EQ(access(dir.c_str(), F_OK), -1);  // no log for `state`
-  RunResult run = RunProcess({link, "--root", "/r", "create", "c9"}, env);
-  EXPECT_EQ(ExitCode(run.status), 0) << run.err;
+  ProcessResult run = RunProcess({link, "--root", "/r", "create", "c9"}, env);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(SortedLines(RunProcess({"/bin/ls", dir}).out).size(), 2u);
 
@@ -316,8 +285,8 @@ TEST(RuntimeTest, SymlinkNameAndEnvironmentWorkAndOtherSubcommandsAreNotLogged) 
   std::string other = TempDir() + "/synctrace-static";
   unlink(other.c_str());
   ASSERT_EQ(symlink(Absolute(kSynctrace).c_str(), other.c_str()), 0);
-  RunResult help = RunProcess({other, "help"}, env);
-  EXPECT_EQ(ExitCode(help.status), 0);
+  ProcessResult help = RunProcess({other, "help"}, env);
+  EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("runtime"));
 }
 

@@ -25,7 +25,8 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-RunningProcess StartProcess(const std::vector<std::string>& argv) {
+RunningProcess StartProcess(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env) {
   static int counter = 0;
   std::string base = TempDir() + "/process" + std::to_string(getpid()) + "_" +
                      std::to_string(counter++);
@@ -39,6 +40,7 @@ RunningProcess StartProcess(const std::vector<std::string>& argv) {
     int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(out, 1);
     dup2(err, 2);
+    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
     execv(cargv[0], cargv.data());
     _exit(127);
   }
@@ -56,8 +58,9 @@ ProcessResult RunningProcess::Wait() {
   return r;
 }
 
-ProcessResult RunProcess(const std::vector<std::string>& argv) {
-  return StartProcess(argv).Wait();
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
+  return StartProcess(argv, env).Wait();
 }
 
 }  // namespace testing_util

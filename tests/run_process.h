@@ -37,8 +37,11 @@ struct RunningProcess {
 // $TEST_TMPDIR, or /tmp outside Bazel.
 std::string TempDir();
 std::string ReadFile(const std::string& path);
-RunningProcess StartProcess(const std::vector<std::string>& argv);
-ProcessResult RunProcess(const std::vector<std::string>& argv);  // StartProcess + Wait
+// `env` entries ("NAME=value") are added to (or replace) the inherited environment.
+RunningProcess StartProcess(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env = {});
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {});  // StartProcess + Wait
 
 }  // namespace testing_util
 }  // namespace synctrace
