@@ -12,13 +12,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/run_process.h"
 #include "tracer/peer_io.h"
 
 namespace synctrace {
@@ -29,16 +28,10 @@ using ::testing::HasSubstr;
 constexpr int kTimeoutMs = 20000;
 const char kSynctrace[] = "synctrace";  // runfiles path of //:synctrace
 
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + std::to_string(getpid()) + "_" + name;
-}
+using testing_util::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::string TempPath(const std::string& name) {
+  return testing_util::TempDir() + "/" + std::to_string(getpid()) + "_" + name;
 }
 
 // Reads what is available on `fd` until `needle` shows up or the deadline.

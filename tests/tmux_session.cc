@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/run_process.h"
+
 namespace synctrace {
 namespace {
 
@@ -25,11 +27,6 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-std::string TmpDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir ? dir : "/tmp";
-}
-
 }  // namespace
 
 std::string RunfilePath(const std::string& path) {
@@ -38,7 +35,7 @@ std::string RunfilePath(const std::string& path) {
   return path;
 }
 
-std::string TempPath(const std::string& name) { return TmpDir() + "/" + name; }
+std::string TempPath(const std::string& name) { return testing_util::TempDir() + "/" + name; }
 
 std::vector<std::string> LinesWith(const std::string& screen, const std::string& text) {
   std::vector<std::string> out;

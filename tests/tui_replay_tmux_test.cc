@@ -4,11 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/run_process.h"
 #include "tests/tmux_session.h"
 
 namespace synctrace {
@@ -26,12 +26,7 @@ std::string MakeLog(const std::string& name, int conversations, bool corrupt = f
 
 std::string Replay(const std::string& log) { return RunfilePath("synctrace") + " replay " + log; }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing_util::ReadFile;
 
 TEST(TuiReplayTmuxTest, ShowsStatusRowsAndDetailOfTheSelectedMessage) {
   std::string log = MakeLog("two.jsonl", 2);
