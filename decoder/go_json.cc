@@ -112,15 +112,6 @@ struct StringStops {
 };
 constexpr StringStops kStringStops;
 
-}  // namespace
-
-namespace {
-
-size_t Malformed(JsonSyntaxError* error, size_t at, const char* go_context) {
-  if (error != nullptr) *error = JsonSyntaxError{at, go_context};
-  return std::string_view::npos;
-}
-
 // Where the four hex digits after "\u" at s[u] stop being valid.
 size_t BadHexAt(std::string_view s, size_t u) {
   size_t k = u + 1;
@@ -128,12 +119,14 @@ size_t BadHexAt(std::string_view s, size_t u) {
   return k;
 }
 
-}  // namespace
-
-size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSyntaxError* error) {
+// ScanJsonString with `malformed(at, go_context)` called (and returned) on
+// malformed input; a template so the plain scan compiles to no error
+// bookkeeping at all.
+template <typename Malformed>
+size_t ScanJsonStringWith(std::string_view s, size_t start, bool* has_escape, Malformed malformed) {
   *has_escape = false;
   if (start >= s.size() || s[start] != '"') {
-    return Malformed(error, start, "looking for beginning of value");
+    return malformed(start, "looking for beginning of value");
   }
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
@@ -153,7 +146,7 @@ size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSy
     if (i >= n) break;
     unsigned char c = p[i];
     if (c == '"') return i;
-    if (c < 0x20) return Malformed(error, i, "in string literal");
+    if (c < 0x20) return malformed(i, "in string literal");
     *has_escape = true;  // a backslash
     if (++i >= n) break;
     switch (s[i]) {
@@ -161,15 +154,29 @@ size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSy
         break;
       case 'u':
         if (ReadU4(s.substr(i - 1)) < 0) {
-          return Malformed(error, BadHexAt(s, i), "in \\u hexadecimal character escape");
+          return malformed(BadHexAt(s, i), "in \\u hexadecimal character escape");
         }
         i += 4;
         break;
       default:
-        return Malformed(error, i, "in string escape code");
+        return malformed(i, "in string escape code");
     }
   }
-  return Malformed(error, n, "");
+  return malformed(n, "");
+}
+
+}  // namespace
+
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
+  return ScanJsonStringWith(s, start, has_escape,
+                            [](size_t, const char*) { return std::string_view::npos; });
+}
+
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSyntaxError* error) {
+  return ScanJsonStringWith(s, start, has_escape, [error](size_t at, const char* go_context) {
+    *error = JsonSyntaxError{at, go_context};
+    return std::string_view::npos;
+  });
 }
 
 void AppendGoUnquoted(std::string_view body, std::string* out) {
@@ -272,22 +279,16 @@ size_t SkipSpace(std::string_view s, size_t i) {
   return i;
 }
 
-// The object key at s[*i] and the ':' after it: fills *key and moves *i past
-// both and the spaces after them. False (and *error) when either is malformed.
-bool ScanObjectKey(std::string_view s, size_t* i, JsonMember* key, std::string* error) {
-  size_t close = ScanJsonString(s, *i, &key->key_has_escape);
-  if (close == std::string_view::npos) {
-    Fail(error, "invalid object key", *i);
-    return false;
-  }
-  key->key_body = s.substr(*i + 1, close - *i - 1);
-  *i = SkipSpace(s, close + 1);
-  if (*i >= s.size() || s[*i] != ':') {
-    Fail(error, "missing ':' after object key", *i);
-    return false;
-  }
-  *i = SkipSpace(s, *i + 1);
-  return true;
+// The object key at s[i] and the ':' after it: fills *key and returns the
+// index past both and the spaces after them; npos (and *error) when either is
+// malformed.
+size_t ScanObjectKey(std::string_view s, size_t i, JsonMember* key, std::string* error) {
+  size_t close = ScanJsonString(s, i, &key->key_has_escape);
+  if (close == std::string_view::npos) return Fail(error, "invalid object key", i);
+  key->key_body = s.substr(i + 1, close - i - 1);
+  i = SkipSpace(s, close + 1);
+  if (i >= s.size() || s[i] != ':') return Fail(error, "missing ':' after object key", i);
+  return SkipSpace(s, i + 1);
 }
 
 }  // namespace
@@ -313,7 +314,9 @@ size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::
           stack->pop_back();
           break;
         }
-        if (open == '{' && !ScanObjectKey(s, &i, &key, error)) return std::string_view::npos;
+        if (open == '{' && (i = ScanObjectKey(s, i, &key, error)) == std::string_view::npos) {
+          return i;
+        }
         continue;
       }
       case '"': {
@@ -354,7 +357,9 @@ size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::
       if (c != ',') return Fail(error, "invalid character after value", i);
       ++i;
       skip_space();
-      if (top == '{' && !ScanObjectKey(s, &i, &key, error)) return std::string_view::npos;
+      if (top == '{' && (i = ScanObjectKey(s, i, &key, error)) == std::string_view::npos) {
+        return i;
+      }
       break;
     }
   }
@@ -377,7 +382,8 @@ bool ListObjectMembers(std::string_view s, std::vector<JsonMember>* members, std
   if (empty_object) ++i;
   while (!empty_object) {
     JsonMember member;
-    if (!ScanObjectKey(s, &i, &member, error)) return false;
+    i = ScanObjectKey(s, i, &member, error);
+    if (i == std::string_view::npos) return false;
     size_t value_end = ScanJsonValue(s, i, stack, error);
     if (value_end == std::string_view::npos) return false;
     member.value = s.substr(i, value_end - i);

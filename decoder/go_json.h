@@ -41,10 +41,10 @@ struct JsonSyntaxError {
 
 // Scans a JSON string whose opening quote is at s[start]. Returns the index of
 // the closing quote, or npos when the string is malformed for Go's scanner
-// (unterminated, a raw control character, a bad escape), then fills *error
-// when given. Sets *has_escape.
-size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape,
-                      JsonSyntaxError* error = nullptr);
+// (unterminated, a raw control character, a bad escape). Sets *has_escape.
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape);
+// The same, and on npos *error says where and why.
+size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSyntaxError* error);
 
 // Unquotes the body of a JSON string (between the quotes, already scanned) as
 // Go does: escapes decoded, invalid UTF-8 and lone surrogates become U+FFFD.
