@@ -112,6 +112,8 @@ struct StringStops {
 };
 constexpr StringStops kStringStops;
 
+constexpr bool IsLittleEndian() { return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__; }
+
 // Where the four hex digits after "\u" at s[u] stop being valid.
 size_t BadHexAt(std::string_view s, size_t u) {
   size_t k = u + 1;
@@ -132,14 +134,19 @@ size_t ScanJsonStringWith(std::string_view s, size_t start, bool* has_escape, Ma
   size_t n = s.size();
   for (size_t i = start + 1; i < n; ++i) {
     // Eight bytes at a time while none is '"', '\\' or a control character.
+    // The lowest flagged byte of the mask is exact (a borrow only carries
+    // upwards from a flagged byte), so it gives the first stop directly.
     constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
     while (i + 8 <= n) {
       uint64_t x;
       std::memcpy(&x, p + i, 8);
       uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
-      uint64_t stops = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                       ((x - kOnes * 0x20) & ~x);
-      if ((stops & kHighs) != 0) break;
+      uint64_t stops = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                        ((x - kOnes * 0x20) & ~x)) & kHighs;
+      if (stops != 0) {
+        i += IsLittleEndian() ? static_cast<size_t>(__builtin_ctzll(stops)) / 8 : 0;
+        break;
+      }
       i += 8;
     }
     while (i < n && !kStringStops.stop[p[i]]) ++i;
