@@ -78,6 +78,10 @@ class JsonObjectScanner {
   // into the input when the key has no escapes, else into scratch space that
   // the next Key() call reuses.
   std::string_view Key(const JsonField& field);
+  // The key's bytes as received (between its quotes, escapes not decoded).
+  std::string_view RawKey(const JsonField& field) const {
+    return input_.substr(field.key_offset, field.key_length);
+  }
   std::string_view Value(const JsonField& field) const {
     return input_.substr(field.value_offset, field.value_length);
   }

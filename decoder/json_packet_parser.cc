@@ -1,6 +1,7 @@
 // JsonPacketParser: one JSON packet -> SyncMessage, with Go's encoding/json
 // semantics (see packet_decoder.h and go_json.h).
 #include <array>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "decoder/absl_compat.h"
@@ -13,6 +14,27 @@ namespace {
 
 enum Field { kTypeField, kFlagsField, kArgField, kNoField };
 constexpr std::array<std::string_view, 3> kFieldNames = {"type", "flags", "arg"};
+
+// The field whose name is exactly `key` (no folding), else kNoField.
+inline Field ExactField(std::string_view key) {
+  switch (key.size()) {
+    case 3: return std::memcmp(key.data(), "arg", 3) == 0 ? kArgField : kNoField;
+    case 4: return std::memcmp(key.data(), "type", 4) == 0 ? kTypeField : kNoField;
+    case 5: return std::memcmp(key.data(), "flags", 5) == 0 ? kFlagsField : kNoField;
+    default: return kNoField;
+  }
+}
+
+// Whether a string body has neither a backslash nor a non-ASCII byte (then it
+// is its own unquoted value).
+inline bool IsPlainAscii(std::string_view body) {
+  unsigned char any = 0;
+  for (char c : body) {
+    auto b = static_cast<unsigned char>(c);
+    any |= static_cast<unsigned char>(b | (b == '\\' ? 0x80 : 0));
+  }
+  return any < 0x80;
+}
 
 std::string Quoted(std::string_view s) {
   std::string out = "\"";
@@ -28,6 +50,10 @@ struct JsonPacketParser::Impl {
 
   // Which syncT field a key sets (Go: exact match, else case-insensitive).
   Field MatchKey(const JsonField& field, SyncMessage* out) {
+    if (!field.key_has_escape) {  // the common case: the raw bytes are exactly a name
+      Field exact = ExactField(scanner.RawKey(field));
+      if (exact != kNoField) return exact;
+    }
     std::string_view key = scanner.Key(field);
     for (size_t f = 0; f < kFieldNames.size(); ++f) {
       if (key == kFieldNames[f]) return static_cast<Field>(f);
@@ -52,18 +78,11 @@ struct JsonPacketParser::Impl {
                                    EscapeControlCharacters(value.substr(0, 64))));
       return;
     }
-    out->type.clear();
     std::string_view body = value.substr(1, value.size() - 2);
-    if (field.value_length <= 17 && body.find('\\') == std::string_view::npos) {
-      out->type.assign(body.data(), body.size());  // plain ASCII fast path (checked below)
-      for (char c : body) {
-        if (static_cast<unsigned char>(c) >= 0x80) {
-          out->type.clear();
-          AppendGoUnquoted(body, &out->type);
-          break;
-        }
-      }
+    if (IsPlainAscii(body)) {
+      out->type.assign(body.data(), body.size());
     } else {
+      out->type.clear();
       AppendGoUnquoted(body, &out->type);
     }
     *type_set = true;

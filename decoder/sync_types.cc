@@ -34,8 +34,15 @@ const std::vector<SyncTypeInfo>& SyncTypeTable() {
 }
 
 const SyncTypeInfo* FindSyncType(std::string_view name) {
+  // All names start with "proc": compare the length and the fifth byte before
+  // the whole name.
+  constexpr size_t kProbe = 4;
+  if (name.size() <= kProbe) return nullptr;
   for (const SyncTypeInfo& info : SyncTypeTable()) {
-    if (info.name == name) return &info;
+    if (info.name.size() == name.size() && info.name[kProbe] == name[kProbe] &&
+        info.name == name) {
+      return &info;
+    }
   }
   return nullptr;
 }
