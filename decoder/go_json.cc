@@ -134,17 +134,20 @@ size_t ScanJsonStringWith(std::string_view s, size_t start, bool* has_escape, Ma
   size_t n = s.size();
   for (size_t i = start + 1; i < n; ++i) {
     // Eight bytes at a time while none is '"', '\\' or a control character.
-    // The lowest flagged byte of the mask is exact (a borrow only carries
-    // upwards from a flagged byte), so it gives the first stop directly.
+    // The lowest flagged byte of the masks is exact (a borrow only carries
+    // upwards from a flagged byte), so it gives the first stop directly, and
+    // whether it is the closing quote without reading it again.
     constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
-    while (i + 8 <= n) {
+    while (IsLittleEndian() && i + 8 <= n) {
       uint64_t x;
       std::memcpy(&x, p + i, 8);
       uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
-      uint64_t stops = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                        ((x - kOnes * 0x20) & ~x)) & kHighs;
+      uint64_t quotes = ((quote - kOnes) & ~quote) & kHighs;
+      uint64_t stops = (quotes | ((backslash - kOnes) & ~backslash) | ((x - kOnes * 0x20) & ~x)) &
+                       kHighs;
       if (stops != 0) {
-        i += IsLittleEndian() ? static_cast<size_t>(__builtin_ctzll(stops)) / 8 : 0;
+        i += static_cast<size_t>(__builtin_ctzll(stops)) / 8;
+        if ((quotes & stops & (0 - stops)) != 0) return i;
         break;
       }
       i += 8;
