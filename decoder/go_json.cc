@@ -125,7 +125,7 @@ size_t BadHexAt(std::string_view s, size_t u) {
 // malformed input; a template so the plain scan compiles to no error
 // bookkeeping at all.
 template <typename Malformed>
-size_t ScanJsonStringWith(std::string_view s, size_t start, bool* has_escape, Malformed malformed) {
+inline __attribute__((always_inline)) size_t ScanJsonStringWith(std::string_view s, size_t start, bool* has_escape, Malformed malformed) {
   *has_escape = false;
   if (start >= s.size() || s[start] != '"') {
     return malformed(start, "looking for beginning of value");
@@ -175,11 +175,17 @@ size_t ScanJsonStringWith(std::string_view s, size_t start, bool* has_escape, Ma
   return malformed(n, "");
 }
 
+// ScanJsonString without error details, inlined into the grammar scan below.
+inline __attribute__((always_inline)) size_t ScanPlainJsonString(std::string_view s, size_t start,
+                                                                 bool* has_escape) {
+  return ScanJsonStringWith(s, start, has_escape,
+                            [](size_t, const char*) { return std::string_view::npos; });
+}
+
 }  // namespace
 
 size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape) {
-  return ScanJsonStringWith(s, start, has_escape,
-                            [](size_t, const char*) { return std::string_view::npos; });
+  return ScanPlainJsonString(s, start, has_escape);
 }
 
 size_t ScanJsonString(std::string_view s, size_t start, bool* has_escape, JsonSyntaxError* error) {
@@ -292,8 +298,9 @@ size_t SkipSpace(std::string_view s, size_t i) {
 // The object key at s[i] and the ':' after it: fills *key and returns the
 // index past both and the spaces after them; npos (and *error) when either is
 // malformed.
-size_t ScanObjectKey(std::string_view s, size_t i, JsonMember* key, std::string* error) {
-  size_t close = ScanJsonString(s, i, &key->key_has_escape);
+inline __attribute__((always_inline)) size_t ScanObjectKey(std::string_view s, size_t i,
+                                                           JsonMember* key, std::string* error) {
+  size_t close = ScanPlainJsonString(s, i, &key->key_has_escape);
   if (close == std::string_view::npos) return Fail(error, "invalid object key", i);
   key->key_body = s.substr(i + 1, close - i - 1);
   i = SkipSpace(s, close + 1);
@@ -331,7 +338,7 @@ size_t ScanJsonValue(std::string_view s, size_t start, std::string* stack, std::
       }
       case '"': {
         bool has_escape;
-        size_t close = ScanJsonString(s, i, &has_escape);
+        size_t close = ScanPlainJsonString(s, i, &has_escape);
         if (close == std::string_view::npos) return Fail(error, "invalid string", i);
         i = close + 1;
         break;
