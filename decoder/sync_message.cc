@@ -119,7 +119,7 @@ bool DecodeInitError(std::string_view arg, std::string* message, std::string* pr
       AppendGoUnquoted(member.key_body, &key);
       name = key;
     }
-    if (!EqualFoldGo(name, "message")) continue;
+    if (name != "message" && !EqualFoldGo(name, "message")) continue;  // exact match first
     JsonKind kind = KindOfJsonValue(member.value);
     if (kind == JsonKind::kNull) continue;  // Go: no-op
     if (kind != JsonKind::kString) {
