@@ -68,61 +68,6 @@ size_t FirstValueEnd(std::string_view s) {
   return std::string_view::npos;
 }
 
-// The common runc packet shape, checked without simdjson: one flat object of
-// plain keys ([A-Za-z_]) whose values are printable-ASCII strings without
-// escapes or non-negative integers, with no whitespace, ending the input
-// (`{"type":"procReady","flags":0}`). Such bytes are valid JSON for Go and
-// simdjson alike and list exactly these fields; anything else (nested values,
-// escapes, spaces, non-ASCII, ...) returns false and takes the full path.
-bool ScanFlatAsciiObject(std::string_view json, std::vector<JsonField>* fields) {
-  const auto* p = reinterpret_cast<const unsigned char*>(json.data());
-  const size_t n = json.size();
-  auto is_key_byte = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  };
-  auto is_string_byte = [](unsigned char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  };
-  auto is_digit = [](unsigned char c) { return c >= '0' && c <= '9'; };
-  if (n < 3 || p[0] != '{' || p[n - 1] != '}') return false;
-  // The last value must be a string or an integer: packets whose arg is an
-  // object or array ("...}}") leave at once.
-  if (p[n - 2] != '"' && !is_digit(p[n - 2])) return false;
-  fields->clear();
-  size_t i = 1;
-  for (;;) {
-    JsonField field;
-    if (i >= n || p[i] != '"') return false;
-    size_t key = ++i;
-    while (i < n && is_key_byte(p[i])) ++i;
-    if (i == key || i + 1 >= n || p[i] != '"' || p[i + 1] != ':') return false;
-    field.key_offset = static_cast<uint32_t>(key);
-    field.key_length = static_cast<uint32_t>(i - key);
-    i += 2;
-    size_t value = i;
-    if (i < n && p[i] == '"') {
-      ++i;
-      while (i < n && is_string_byte(p[i])) ++i;
-      if (i >= n || p[i] != '"') return false;
-      ++i;
-      field.kind = JsonKind::kString;
-    } else if (i < n && is_digit(p[i])) {
-      if (p[i++] != '0') {
-        while (i < n && is_digit(p[i])) ++i;
-      }
-      field.kind = JsonKind::kNumber;
-    } else {
-      return false;
-    }
-    field.value_offset = static_cast<uint32_t>(value);
-    field.value_length = static_cast<uint32_t>(i - value);
-    fields->push_back(field);
-    if (i + 1 == n) return true;  // p[i] is the final '}'
-    if (p[i] != ',') return false;
-    ++i;
-  }
-}
-
 }  // namespace
 
 JsonKind KindOfJsonValue(std::string_view value) {
@@ -267,10 +212,6 @@ const JsonScan& JsonObjectScanner::Scan(std::string_view json) {
   scan.trailing_offset = 0;
   scan.error.clear();
 
-  if (ScanFlatAsciiObject(json, &scan.fields)) {
-    scan.status = JsonScanStatus::kObject;
-    return scan;
-  }
   impl_->Load(json);
   error_code e = impl_->ScanBuffer(json.size(), &scan);
   if (e != simdjson::SUCCESS && !simdjson::validate_utf8(json.data(), json.size())) {

@@ -8,10 +8,7 @@
 // strings, and it walks the top-level object. Each value is then checked with
 // Go's grammar (ScanJsonValue in go_json.h), because On-Demand skips what it is
 // not asked about and Go rejects a malformed value anywhere. Scanning a typical
-// packet allocates nothing. The commonest runc packets -- a flat object of plain
-// keys with escape-free ASCII strings or integers and no whitespace, such as
-// {"type":"procReady","flags":0} -- are recognised byte by byte without
-// simdjson (they are valid JSON either way; the fields listed are the same).
+// packet allocates nothing.
 //
 // Go accepts invalid UTF-8 (it reads each bad byte as U+FFFD); simdjson does not,
 // so such a packet is scanned through a same-length copy whose bad bytes are
