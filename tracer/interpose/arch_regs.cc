@@ -80,7 +80,10 @@ bool IsSyscallInstructionAt(pid_t tid, uint64_t address) {
 
 ArchRegs PrepareSyscall(const ArchRegs& saved, long number, const SyscallArgs& args) {
   // x7 is the kernel's syscall-stop entry/exit marker: writes to it at a
-  // syscall stop are ignored and the real value comes back on resume.
+  // syscall stop are ignored and the real value comes back on resume. So the
+  // saved x7 is the marker, not the program's value, and restoring it is only
+  // harmless at a syscall stop: hence injection by PTRACE_SYSCALL here
+  // (kInjectBySingleStep is false), which ends every call at its exit stop.
   ArchRegs regs = saved;
   regs.pc = saved.pc - SyscallInstructionSize();
   regs.regs[8] = static_cast<uint64_t>(number);

@@ -38,6 +38,15 @@ using ArchRegs = user_pt_regs;
 
 using SyscallArgs = std::array<uint64_t, 6>;
 
+// Whether an injected system call is run with one PTRACE_SINGLESTEP over the
+// system-call instruction (x86_64) rather than PTRACE_SYSCALL through its
+// entry and exit stops (aarch64: see PrepareSyscall's note on x7).
+#if defined(__x86_64__)
+inline constexpr bool kInjectBySingleStep = true;
+#else
+inline constexpr bool kInjectBySingleStep = false;
+#endif
+
 absl::Status GetRegs(pid_t tid, ArchRegs* regs);
 absl::Status SetRegs(pid_t tid, const ArchRegs& regs);
 

@@ -67,12 +67,51 @@ absl::Status RemoteSyscaller::StepTo(int op, const char* what) {
   }
 }
 
+absl::Status RemoteSyscaller::StepOver(uint64_t insn, const char* what) {
+  uint64_t after_insn = insn + SyscallInstructionSize();
+  for (;;) {
+    if (ptrace(PTRACE_SINGLESTEP, tid_, nullptr, nullptr) != 0) {
+      return ThreadError(tid_, absl::StrCat("stepping for ", what), errno);
+    }
+    int status = 0;
+    pid_t got;
+    do {
+      got = waitpid(tid_, &status, __WALL);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return ThreadError(tid_, absl::StrCat("waiting during ", what), errno);
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      death_status_ = status;
+      return absl::AbortedError(absl::StrCat("thread ", tid_, " died during ", what));
+    }
+    if (!WIFSTOPPED(status)) continue;
+    if (status >> 16 != 0) continue;  // an event stop (group-stop trap): step again
+    int sig = WSTOPSIG(status);
+    ArchRegs now{};
+    if (absl::Status s = GetRegs(tid_, &now); !s.ok()) return s;
+    uint64_t ip = InstructionPointer(now);
+    if (sig == SIGTRAP && ip == after_insn) return absl::OkStatus();  // the step's trap
+    if (ip != insn) {
+      // Only the system-call instruction may ever run; anything else means
+      // the step went somewhere we did not send it.
+      return absl::InternalError(absl::StrCat("thread ", tid_, " stopped at an unexpected "
+                                              "address while stepping for ", what));
+    }
+    // A signal that arrived before the instruction ran: deliver it after we are done.
+    held_signals_.push_back(sig);
+  }
+}
+
 absl::StatusOr<long> RemoteSyscaller::Call(const char* what, long number,
                                            const SyscallArgs& args) {
   if (!saved_ok_) return absl::FailedPreconditionError("RemoteSyscaller::Begin() did not succeed");
-  if (absl::Status s = SetRegs(tid_, PrepareSyscall(saved_, number, args)); !s.ok()) return s;
-  if (absl::Status s = StepTo(PTRACE_SYSCALL_INFO_ENTRY, what); !s.ok()) return s;
-  if (absl::Status s = StepTo(PTRACE_SYSCALL_INFO_EXIT, what); !s.ok()) return s;
+  ArchRegs call = PrepareSyscall(saved_, number, args);
+  if (absl::Status s = SetRegs(tid_, call); !s.ok()) return s;
+  if (kInjectBySingleStep) {
+    if (absl::Status s = StepOver(InstructionPointer(call), what); !s.ok()) return s;
+  } else {
+    if (absl::Status s = StepTo(PTRACE_SYSCALL_INFO_ENTRY, what); !s.ok()) return s;
+    if (absl::Status s = StepTo(PTRACE_SYSCALL_INFO_EXIT, what); !s.ok()) return s;
+  }
   ArchRegs after{};
   if (absl::Status s = GetRegs(tid_, &after); !s.ok()) return s;
   long result = SyscallResult(after);

@@ -3,8 +3,12 @@
 // Runs system calls inside another process, reptyr style: its thread is
 // stopped at a syscall-exit-stop, so the instruction before its instruction
 // pointer is a system-call instruction. For each call the registers are loaded
-// (ip rewound over that instruction), the thread is stepped with PTRACE_SYSCALL
-// through the call's entry and exit, and the result is read. Finish() puts
+// (ip rewound over that instruction), the thread runs just that instruction,
+// and the result is read. On x86_64 it runs it with one PTRACE_SINGLESTEP (the
+// kernel reports the step right after the system call returns: one stop per
+// call); on aarch64 it steps with PTRACE_SYSCALL through the call's entry and
+// exit (two stops), because there the last stop must be a syscall stop for
+// x7 to be restored (see arch_regs.cc). Finish() puts
 // every register back as it was. Signals that arrive meanwhile are held back
 // and re-sent to the thread (tgkill) after the registers are restored, so the
 // program sees them as it would have, just a moment later.
@@ -19,6 +23,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -48,6 +53,9 @@ class RemoteSyscaller {
   // Resumes with PTRACE_SYSCALL until the next syscall-stop of kind `op`
   // (PTRACE_SYSCALL_INFO_ENTRY or _EXIT).
   absl::Status StepTo(int op, const char* what);
+  // Runs the system-call instruction at `insn` with PTRACE_SINGLESTEP, until
+  // the step's SIGTRAP right after it (x86_64).
+  absl::Status StepOver(uint64_t insn, const char* what);
 
   pid_t tid_;
   pid_t tgid_;
