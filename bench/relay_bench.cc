@@ -145,22 +145,34 @@ Path MakePath(Kind k, const Options& o, const std::string& log_path) {
   return path;
 }
 
-// Closes the ends and reaps the relay; returns its peak RSS in KiB (0: none).
-long ClosePath(Path* path) {
+// What the relay process used over its whole life (ru_maxrss, user + system CPU).
+struct RelayUsage {
+  long peak_rss_kib = 0;
+  double cpu_sec = 0;
+};
+
+// Closes the ends and reaps the relay; returns what it used (zeros: no relay).
+RelayUsage ClosePath(Path* path) {
   close(path->child);
   if (path->parent >= 0) close(path->parent);
-  if (path->relay <= 0) return 0;
+  if (path->relay <= 0) return {};
   int status = 0;
   rusage ru{};
   wait4(path->relay, &status, 0, &ru);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::fprintf(stderr, "relay_bench: the relay exited with status %d\n", status);
   }
-  return ru.ru_maxrss;
+  auto sec = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec * 1e-6; };
+  return {ru.ru_maxrss, sec(ru.ru_utime) + sec(ru.ru_stime)};
 }
 
-// Mean round trip in microseconds over `n` request/reply exchanges.
-double RoundTripUs(Kind k, int n, const Options& o, const std::string& log_path) {
+struct RoundTrip {
+  double us = 0;          // mean wall time of one round trip
+  double relay_cpu_us = 0;  // the relay's CPU (user + system) per round trip, start-up included
+};
+
+// Mean round trip over `n` request/reply exchanges.
+RoundTrip RoundTripUs(Kind k, int n, const Options& o, const std::string& log_path) {
   Path path = MakePath(k, o, log_path);
   pid_t replier = StartReplier(path.parent, path.child);
   close(path.parent);
@@ -177,15 +189,17 @@ double RoundTripUs(Kind k, int n, const Options& o, const std::string& log_path)
       Die("recv reply");
     }
   }
-  double us = (NowSec() - start) * 1e6 / n;
-  ClosePath(&path);
+  RoundTrip rt;
+  rt.us = (NowSec() - start) * 1e6 / n;
+  rt.relay_cpu_us = ClosePath(&path).cpu_sec * 1e6 / (n + 200);
   waitpid(replier, nullptr, 0);
-  return us;
+  return rt;
 }
 
 struct Throughput {
   double per_sec = 0;
   long peak_rss_kib = 0;
+  double cpu_us_per_message = 0;  // the relay's user + system CPU
   long dropped = 0;  // events the log reported as dropped ("# ... dropped N events")
 };
 
@@ -222,7 +236,9 @@ Throughput OneWay(Kind k, int n, const Options& o, const std::string& log_path) 
   if (got != n) std::fprintf(stderr, "relay_bench: %d of %d messages arrived\n", got, n);
   Throughput t;
   t.per_sec = n / secs;
-  t.peak_rss_kib = ClosePath(&path);
+  RelayUsage usage = ClosePath(&path);
+  t.peak_rss_kib = usage.peak_rss_kib;
+  t.cpu_us_per_message = usage.cpu_sec * 1e6 / n;
   if (k == Kind::kSynctrace) t.dropped = DroppedInLog(log_path);
   return t;
 }
@@ -261,29 +277,38 @@ int main(int argc, char** argv) {
   std::vector<Kind> kinds = {Kind::kDirect, Kind::kMinimal, Kind::kSynctrace};
   if (have_socat) kinds.push_back(Kind::kSocat);
   std::vector<std::vector<double>> rounds(kinds.size());
+  std::vector<std::vector<double>> cpu(kinds.size());
   int per_round = std::max(1, o.roundtrips / o.rounds);
   for (int r = 0; r < o.rounds; ++r) {
     for (size_t i = 0; i < kinds.size(); ++i) {
-      rounds[i].push_back(RoundTripUs(kinds[i], per_round, o, log_path));
+      RoundTrip rt = RoundTripUs(kinds[i], per_round, o, log_path);
+      rounds[i].push_back(rt.us);
+      cpu[i].push_back(rt.relay_cpu_us);
     }
   }
   std::printf("Round trip of one 100-byte packet (median of %d rounds x %d round trips)\n",
               o.rounds, per_round);
   double minimal = Median(rounds[1]);
+  double minimal_cpu = Median(cpu[1]);
   for (size_t i = 0; i < kinds.size(); ++i) {
     double us = Median(rounds[i]);
-    std::printf("  %-24s %8.2f us   %5.2fx direct   %5.2fx minimal relay\n", Name(kinds[i]), us,
+    std::printf("  %-24s %8.2f us   %5.2fx direct   %5.2fx minimal relay", Name(kinds[i]), us,
                 us / Median(rounds[0]), us / minimal);
+    if (i > 0) {
+      double c = Median(cpu[i]);
+      std::printf("   relay CPU %6.2f us/round trip (%4.2fx)", c, c / minimal_cpu);
+    }
+    std::printf("\n");
   }
   if (!have_socat) std::printf("  (socat not installed: skipped)\n");
 
   std::printf("\nOne way, pipelined, %d messages of 100 bytes\n", o.messages);
   for (size_t i = 1; i < kinds.size(); ++i) {
     Throughput t = OneWay(kinds[i], o.messages, o, log_path);
-    std::printf("  %-24s %10.0f messages/s   peak RSS %6ld KiB", Name(kinds[i]), t.per_sec,
-                t.peak_rss_kib);
+    std::printf("  %-24s %10.0f messages/s   CPU %5.2f us/message   peak RSS %6ld KiB",
+                Name(kinds[i]), t.per_sec, t.cpu_us_per_message, t.peak_rss_kib);
     if (kinds[i] == Kind::kSynctrace) {
-      std::printf("   logged %ld, dropped %ld (the log fell behind)", o.messages - t.dropped,
+      std::printf("   logged %ld, dropped %ld", o.messages - t.dropped,
                   t.dropped);
     }
     std::printf("\n");
