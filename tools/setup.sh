@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   tmux strace clang libclang-rt-14-dev
   socat
+  runc busybox-static  # a real (1.1) runc and a one-binary rootfs for tests/real_runc
+  golang-go            # a Go peer built like runc 1.2+ (tests/go_runc)
 )
 
 missing=()
