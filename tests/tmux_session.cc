@@ -46,6 +46,15 @@ std::vector<std::string> LinesWith(const std::string& screen, const std::string&
   return out;
 }
 
+bool SetTuiBreakpoint(TmuxSession* tmux, const std::string& type, std::string* screen) {
+  if (!tmux->WaitFor("synctrace live", screen)) return false;
+  tmux->SendKeys({"b"});
+  if (!tmux->WaitFor("break on type or 'anomaly'", screen)) return false;
+  tmux->SendText(type);
+  tmux->SendKeys({"Enter"});
+  return tmux->WaitFor("breakpoint set on " + type, screen);
+}
+
 // The socket lives in a fresh directory under /tmp: TEST_TMPDIR paths can
 // exceed a unix socket's 108-byte limit, and pids repeat across sandboxes.
 TmuxSession::TmuxSession(std::string name) : name_(std::move(name)) {

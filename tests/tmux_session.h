@@ -57,6 +57,11 @@ std::string TempPath(const std::string& name);
 // Lines of `screen` that contain `text`.
 std::vector<std::string> LinesWith(const std::string& screen, const std::string& text);
 
+// In synctrace's TUI: waits for the live status bar, then sets a breakpoint on
+// message type `type` with the `b` key, as a person would. False (the last
+// screen in *screen) when a step did not show up.
+bool SetTuiBreakpoint(TmuxSession* tmux, const std::string& type, std::string* screen);
+
 }  // namespace synctrace
 
 #endif  // SYNCTRACE_TESTS_TMUX_SESSION_H_

@@ -17,12 +17,7 @@ TEST(TuiBreakpointTmuxTest, HoldsStepsAndContinues) {
   ASSERT_TRUE(tmux.Start(RunfilePath("synctrace") + " demo --scenario create --speed 1; echo \"demo exit $?\"; sleep 60",
                          160, 45));
   std::string screen;
-  ASSERT_TRUE(tmux.WaitFor("synctrace live", &screen)) << screen;
-  tmux.SendKeys({"b"});
-  ASSERT_TRUE(tmux.WaitFor("break on type or 'anomaly'", &screen)) << screen;
-  tmux.SendText("procReady");
-  tmux.SendKeys({"Enter"});
-  ASSERT_TRUE(tmux.WaitFor("breakpoint set on procReady", &screen)) << screen;
+  ASSERT_TRUE(SetTuiBreakpoint(&tmux, "procReady", &screen)) << screen;
   EXPECT_TRUE(Has(screen, "break: procReady")) << screen;
 
   // The child's procReady is held before the relay forwards it.

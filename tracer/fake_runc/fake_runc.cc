@@ -16,9 +16,11 @@
 // simulator's conversations (tracer/sim/conversation.h) instead, one init per
 // scenario session, over a fixture directory (--fixture DIR, else a fresh one),
 // and each side prints its PeerReport, every line prefixed "<scenario> <side> ".
+// --speed X paces both sides as `synctrace demo --speed X` does (default 0: no
+// pauses; at 1 a person can follow it, and set a TUI breakpoint in time).
 //
 // Usage:
-//   fake_runc [--scenario NAME [--fixture DIR]] [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
+//   fake_runc [--scenario NAME [--fixture DIR] [--speed X]] [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
 //             [--old-runc] [--idmap-helper] [--exit STATUS] [--wait-for-signal]
 //             [run CONTAINER_ID]
 // --wait-for-signal: after the conversations, print "parent: waiting for a
@@ -232,8 +234,12 @@ void PrintReport(const std::string& scenario, const synctrace::sim::PeerReport& 
   (void)!write(STDOUT_FILENO, out.data(), out.size());
 }
 
-// runc init's side of a simulator scenario (FAKE_RUNC_SCENARIO / _FIXTURE).
+// How fast both sides of a scenario go (--speed; FAKE_RUNC_SPEED in the init).
+synctrace::sim::Pacing scenario_pacing;
+
+// runc init's side of a simulator scenario (FAKE_RUNC_SCENARIO / _FIXTURE / _SPEED).
 int RunScenarioInit(int fd, const char* name, const char* fixture) {
+  if (const char* speed = std::getenv("FAKE_RUNC_SPEED")) scenario_pacing.speed = std::atof(speed);
   absl::StatusOr<std::vector<synctrace::sim::Scenario>> scenarios =
       synctrace::sim::ExpandScenario(name, fixture);
   if (!scenarios.ok() || scenarios->size() != 1) {
@@ -243,7 +249,7 @@ int RunScenarioInit(int fd, const char* name, const char* fixture) {
   synctrace::sim::PeerReport report;
   report.side = "child";
   synctrace::sim::ChildEnd end =
-      synctrace::sim::RunChildConversation(fd, scenarios->front(), synctrace::sim::Pacing{}, &report);
+      synctrace::sim::RunChildConversation(fd, scenarios->front(), scenario_pacing, &report);
   PrintReport(name, report);
   close(fd);
   if (end == synctrace::sim::ChildEnd::kCrash) raise(SIGKILL);
@@ -264,6 +270,7 @@ bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool
   if (scenario != nullptr) {
     env_strings.push_back("FAKE_RUNC_SCENARIO=" + scenario->name);
     env_strings.push_back("FAKE_RUNC_FIXTURE=" + scenario->fixture_dir);
+    env_strings.push_back("FAKE_RUNC_SPEED=" + std::to_string(scenario_pacing.speed));
   }
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
@@ -291,7 +298,7 @@ bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool
   if (scenario != nullptr) {
     synctrace::sim::PeerReport report;
     report.side = "parent";
-    synctrace::sim::RunParentConversation(fds[1], *scenario, synctrace::sim::Pacing{}, child,
+    synctrace::sim::RunParentConversation(fds[1], *scenario, scenario_pacing, child,
                                           &report);
     PrintReport(scenario->name, report);
     ok = true;  // the reports say how it went; a scenario may fail on purpose
@@ -347,6 +354,7 @@ int main(int argc, char** argv) {
     else if (a == "--wait-for-signal") wait_for_signal = true;
     else if (a == "--scenario") scenario_name = next();
     else if (a == "--fixture") fixture_dir = next();
+    else if (a == "--speed") scenario_pacing.speed = std::atof(next());
   }
   // Idle threads, so the parent is multi-threaded like Go's runtime.
   std::atomic<bool> done{false};
