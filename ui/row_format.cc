@@ -109,8 +109,12 @@ std::string RowFormatter::Time(int64_t mono_ns) const {
 
 std::string RowFormatter::Row(const StoreRecord& r, const TraceEvent& e,
                               int64_t prev_mono_ns) const {
-  std::string delta =
-      prev_mono_ns < 0 ? "" : absl::StrCat("+", FormatDuration(r.mono_ns - prev_mono_ns));
+  // Time since the row above: "+1.2ms", or "-181.4us" when this event happened
+  // before it (a message is stamped when it arrived, its notes when written).
+  int64_t since = r.mono_ns - prev_mono_ns;
+  std::string delta = prev_mono_ns < 0 ? ""
+                      : since < 0     ? FormatDuration(since)
+                                      : absl::StrCat("+", FormatDuration(since));
   std::string row = absl::StrFormat("%10s %9s %-3s ", Time(r.mono_ns), delta,
                                     r.session ? SessionName(r.session) : "--");
   if (r.kind != RowKind::kMessage) {

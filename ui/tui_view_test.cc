@@ -54,6 +54,16 @@ TEST(RowFormatTest, MessageRowShowsTheEssentials) {
   EXPECT_TRUE(Has(rep, "file:/data")) << rep;
 }
 
+TEST(RowFormatTest, AnEventStampedBeforeTheRowAboveShowsANegativeDelta) {
+  EventStore store;
+  store.Add(TestMessage(1, kUp, "procSeccomp", "3", 1000200000));
+  EventStore::Reader r(store);
+  RowFormatter fmt(1000000000, /*unicode=*/false);
+  std::string row = fmt.Row(r.record(0), r.Decode(0), 1000381400);
+  EXPECT_TRUE(Has(row, " -181.4us ")) << row;
+  EXPECT_FALSE(Has(row, "+-")) << row;
+}
+
 TEST(RowFormatTest, AnomaliesAreMarkedWithoutColour) {
   EventStore store;
   TraceEvent e = TestMessage(1, kUp, "procBogus", "", 10);
