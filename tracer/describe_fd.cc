@@ -105,12 +105,14 @@ void Describe(const std::string& proc_dir, int fd, const struct stat& st,
     return;
   }
   d->kind = KindFromMode(st.st_mode, d->path);
-  if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) {
+  // open_tree fds are always O_PATH; an open file on a kernel-internal mount
+  // (a memfd) is missing from mountinfo too, but is no detached mount.
+  if ((S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) && (d->open_flags & O_PATH) != 0) {
     std::string fdinfo = ReadSmallFile(absl::StrCat(proc_dir, "/fdinfo/", fd_name));
     std::string_view mnt_id = FdinfoField(fdinfo, "mnt_id");
     if (!mnt_id.empty() &&
         !MountinfoHas(ReadSmallFile(absl::StrCat(proc_dir, "/mountinfo")), mnt_id)) {
-      d->kind = "detached mount (open_tree)";  // open_tree fds are always O_PATH
+      d->kind = "detached mount (open_tree)";
       return;
     }
   }

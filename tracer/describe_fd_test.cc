@@ -6,6 +6,7 @@
 #include <linux/mount.h>
 #include <linux/seccomp.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -88,6 +89,17 @@ TEST(DescribeFdTest, DetachedMountFromOpenTreeCloneButNotPlainOpenTree) {
       syscall(SYS_open_tree, AT_FDCWD, "/tmp", OPEN_TREE_CLOEXEC)));
   ASSERT_TRUE(attached.valid());
   EXPECT_EQ(DescribeFd(attached.get()).kind, "directory (O_PATH)");
+}
+
+// A memfd is a regular file on a kernel-internal mount, missing from
+// mountinfo like a detached mount, but it is not O_PATH: not open_tree's.
+TEST(DescribeFdTest, MemfdIsARegularFileNotADetachedMount) {
+  UniqueFd memfd(static_cast<int>(syscall(SYS_memfd_create, "stand-in", MFD_CLOEXEC)));
+  ASSERT_TRUE(memfd.valid()) << strerror(errno);
+  EXPECT_EQ(DescribeFd(memfd.get()).kind, "regular file");
+  FdDescription other = DescribeProcessFd(getpid(), memfd.get());
+  EXPECT_EQ(other.kind, "regular file");
+  EXPECT_EQ(other.path, "/memfd:stand-in (deleted)");
 }
 
 // A child installs a seccomp filter with a user notifier and keeps the notify

@@ -247,6 +247,13 @@ TEST_F(GoRuncTest, JsonLogHasTwoSessionsWithEveryMessageDecodedInOrder) {
     std::string seccomp_arg(messages[2].message.arg().value_or(""));
     EXPECT_FALSE(seccomp_arg.empty());
     EXPECT_EQ(seccomp_arg.find_first_not_of("0123456789"), std::string::npos) << seccomp_arg;
+    // The fd it names was described in the child while it held it (a memfd).
+    std::string seccomp_note = "procSeccomp: fd " + seccomp_arg + " in runc init pid " +
+                               std::to_string(events.front().session_info.child_pid) + " is fd " +
+                               seccomp_arg + ": regular file /memfd:go_runc seccomp stand-in (deleted)";
+    EXPECT_TRUE(std::any_of(events.begin(), events.end(), [&](const synctrace::TraceEvent& e) {
+      return e.kind == synctrace::EventKind::kNote && e.text.rfind(seccomp_note, 0) == 0;
+    })) << "no note starting with: " << seccomp_note;
   }
 }
 
