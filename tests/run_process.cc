@@ -36,8 +36,9 @@ RunningProcess StartProcess(const std::vector<std::string>& argv,
   cargv.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    // CLOEXEC: only the dup2'd copies (1 and 2) reach the program.
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     dup2(out, 1);
     dup2(err, 2);
     for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
@@ -55,6 +56,7 @@ ProcessResult RunningProcess::Wait() {
   r.out = ReadFile(out_path);
   r.err = ReadFile(err_path);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out_path = out_path;
   return r;
 }
 

@@ -24,6 +24,7 @@ struct ProcessResult {
   std::string out;
   std::string err;
   int exit_code = -1;  // -1 when killed by a signal
+  std::string out_path;  // its stdout's file: a daemon it started may still write there
 };
 
 // A program started with StartProcess, still running (e.g. to signal it).

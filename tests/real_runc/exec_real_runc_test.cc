@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/real_runc/captured_run.h"
+#include "tests/run_process.h"
 #include "tests/real_runc/runc_bundle.h"
 
 namespace synctrace {
@@ -26,19 +26,19 @@ class ExecRealRuncTest : public ::testing::Test {
   // Runs the bundle's container with plain runc, then under `synctrace exec --log`.
   void RunBothWays(const std::string& name, const std::vector<std::string>& container_args,
                    BundleOptions options = {}) {
-    std::string bundle = TestTempDir() + "/" + name;
+    std::string bundle = testing_util::TempDir() + "/" + name;
     ASSERT_EQ(MakeBundle(bundle, container_args, options), "");
     Container untraced(name + "-plain");
     Container traced(name + "-traced");
-    plain_ = RunCaptured(Runc({"run", "--bundle", bundle, untraced.id()}));
-    log_ = TestTempDir() + "/" + name + ".log";
+    plain_ = testing_util::RunProcess(Runc({"run", "--bundle", bundle, untraced.id()}));
+    log_ = testing_util::TempDir() + "/" + name + ".log";
     std::vector<std::string> argv = {"synctrace", "exec", "--log", log_, "--"};
     for (const std::string& a : Runc({"run", "--bundle", bundle, traced.id()})) argv.push_back(a);
-    traced_ = RunCaptured(argv);
+    traced_ = testing_util::RunProcess(argv);
   }
 
-  Captured plain_;
-  Captured traced_;
+  testing_util::ProcessResult plain_;
+  testing_util::ProcessResult traced_;
   std::string log_;
 };
 
@@ -57,7 +57,7 @@ TEST_F(ExecRealRuncTest, OldRuncRunsUntouchedAndSaysOnceWhyItIsNotTraced) {
                            "_LIBCONTAINER_INITPIPE but no _LIBCONTAINER_SYNCPIPE, so this runc "
                            "is older than 1\\.2 [^\n]*\n"));
   // The log has the same line, once, and no session.
-  std::string log = ReadWholeFile(log_);
+  std::string log = testing_util::ReadFile(log_);
   EXPECT_THAT(log, HasSubstr(traced_.err.substr(std::string("synctrace: ").size())));
   size_t first = log.find("not tracing");
   EXPECT_EQ(log.find("not tracing", first + 1), std::string::npos) << log;

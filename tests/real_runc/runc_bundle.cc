@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "tests/real_runc/captured_run.h"
+#include "tests/run_process.h"
 
 namespace synctrace {
 namespace real_runc {
@@ -59,7 +59,7 @@ std::string MakeRootfs(const std::string& rootfs) {
   for (const char* dir : {"/bin", "/usr/bin"}) {
     if (std::string error = MakeDirs(rootfs + dir); !error.empty()) return error;
   }
-  std::string busybox = ReadWholeFile(kBusybox);
+  std::string busybox = testing_util::ReadFile(kBusybox);
   if (busybox.empty()) return std::string("cannot read ") + kBusybox;
   if (!WriteFile(rootfs + "/usr/bin/busybox", busybox, 0755)) return "cannot copy busybox";
   for (const char* applet : kApplets) {
@@ -116,15 +116,15 @@ std::string MakeBundle(const std::string& dir, const std::vector<std::string>& a
   if (std::string error = MakeRootfs(dir + "/rootfs"); !error.empty()) return error;
   std::string config_path = dir + "/config.json";
   unlink(config_path.c_str());  // runc spec refuses to overwrite it
-  Captured spec = RunCaptured({kRunc, "spec", "--bundle", dir});
+  testing_util::ProcessResult spec = testing_util::RunProcess({kRunc, "spec", "--bundle", dir});
   if (spec.exit_code != 0) return "runc spec failed: " + spec.err;
-  std::string config = EditConfig(ReadWholeFile(config_path), args, options);
+  std::string config = EditConfig(testing_util::ReadFile(config_path), args, options);
   if (config.empty()) return "runc spec's config.json is not as expected: " + config_path;
   if (!WriteFile(config_path, config, 0644)) return "cannot write " + config_path;
   return "";
 }
 
-std::string RuncRoot() { return TestTempDir() + "/runc-state"; }
+std::string RuncRoot() { return testing_util::TempDir() + "/runc-state"; }
 
 std::vector<std::string> Runc(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {kRunc, "--root", RuncRoot()};
@@ -134,16 +134,16 @@ std::vector<std::string> Runc(const std::vector<std::string>& args) {
 
 Container::Container(const std::string& tag)
     : id_("synctrace-" + tag + "-" + std::to_string(getpid())) {
-  RunCaptured(Runc({"delete", "-f", id_}));
+  testing_util::RunProcess(Runc({"delete", "-f", id_}));
 }
 
-Container::~Container() { RunCaptured(Runc({"delete", "-f", id_})); }
+Container::~Container() { testing_util::RunProcess(Runc({"delete", "-f", id_})); }
 
 bool WaitForStatus(const std::string& id, const std::string& status, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   const std::string wanted = "\"status\": " + JsonString(status);
   for (;;) {
-    Captured state = RunCaptured(Runc({"state", id}));
+    testing_util::ProcessResult state = testing_util::RunProcess(Runc({"state", id}));
     if (state.exit_code != 0) return false;  // no such container (any more)
     if (state.out.find(wanted) != std::string::npos) return true;
     if (std::chrono::steady_clock::now() > deadline) return false;

@@ -8,10 +8,10 @@
 //
 // Example:
 //   if (std::string missing = MissingPrerequisite(); !missing.empty()) FAIL() << missing;
-//   std::string bundle = TestTempDir() + "/hello";
+//   std::string bundle = testing_util::TempDir() + "/hello";
 //   ASSERT_EQ(MakeBundle(bundle, {"sh", "-c", "echo hi"}), "");
 //   Container c("hello");
-//   Captured r = RunCaptured(Runc({"run", "--bundle", bundle, c.id()}));
+//   testing_util::ProcessResult r = testing_util::RunProcess(Runc({"run", "--bundle", bundle, c.id()}));
 #ifndef SYNCTRACE_TESTS_REAL_RUNC_RUNC_BUNDLE_H_
 #define SYNCTRACE_TESTS_REAL_RUNC_RUNC_BUNDLE_H_
 

@@ -12,7 +12,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/real_runc/captured_run.h"
+#include "tests/run_process.h"
 #include "tests/real_runc/runc_bundle.h"
 
 namespace synctrace {
@@ -63,7 +63,7 @@ std::string Stable(std::string text, const std::vector<std::string>& ids) {
   return Mask(text, "\"created\": \"", '"');
 }
 
-void ExpectSameAsRunc(const Captured& wrapped, const Captured& plain,
+void ExpectSameAsRunc(const testing_util::ProcessResult& wrapped, const testing_util::ProcessResult& plain,
                       const std::vector<std::string>& ids, const std::string& what) {
   EXPECT_EQ(wrapped.exit_code, plain.exit_code) << what << ": " << wrapped.err;
   EXPECT_EQ(Stable(wrapped.out, ids), Stable(plain.out, ids)) << what;
@@ -80,18 +80,18 @@ void ExpectNotTracingLogs(const std::string& dir, const std::string& id,
   EXPECT_THAT(files[1], EndsWith(".log"));
   for (const std::string& file : files) {
     EXPECT_THAT(file, HasSubstr("-" + id + "-" + subcommand + "-"));
-    std::string text = ReadWholeFile(dir + "/" + file);
+    std::string text = testing_util::ReadFile(dir + "/" + file);
     EXPECT_THAT(text, HasSubstr("not tracing runc init pid")) << file;
     EXPECT_THAT(text, HasSubstr("older than 1.2")) << file;
   }
-  EXPECT_THAT(ReadWholeFile(dir + "/" + files[1]), Not(HasSubstr("session start")));
+  EXPECT_THAT(testing_util::ReadFile(dir + "/" + files[1]), Not(HasSubstr("session start")));
 }
 
 class RuntimeRealRuncTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::string missing = MissingPrerequisite(); !missing.empty()) FAIL() << missing;
-    bundle_ = TestTempDir() + "/wrapped";
+    bundle_ = testing_util::TempDir() + "/wrapped";
     ASSERT_EQ(MakeBundle(bundle_, {"sh", "-c", "echo hello from the container; exit 7"}), "");
   }
 
@@ -106,7 +106,7 @@ class RuntimeRealRuncTest : public ::testing::Test {
   }
 
   static std::string LogDir(const std::string& name) {
-    return TestTempDir() + "/logs-" + name + "-" + std::to_string(getpid());
+    return testing_util::TempDir() + "/logs-" + name + "-" + std::to_string(getpid());
   }
 
   std::string bundle_;
@@ -115,11 +115,11 @@ class RuntimeRealRuncTest : public ::testing::Test {
 TEST_F(RuntimeRealRuncTest, RunIsRuncsAndOnlyTheLogDirectoryHearsOfTheOldRunc) {
   Container plain_container("run-plain");
   Container wrapped_container("run-wrapped");
-  Captured plain = RunCaptured(Runc({"run", "--bundle", bundle_, plain_container.id()}));
+  testing_util::ProcessResult plain = testing_util::RunProcess(Runc({"run", "--bundle", bundle_, plain_container.id()}));
   ASSERT_EQ(plain.exit_code, 7) << plain.err;
   ASSERT_EQ(plain.out, kHello);
   std::string dir = LogDir("run");
-  Captured wrapped = RunCaptured(Wrapper(dir, {"run", "--bundle", bundle_, wrapped_container.id()}));
+  testing_util::ProcessResult wrapped = testing_util::RunProcess(Wrapper(dir, {"run", "--bundle", bundle_, wrapped_container.id()}));
   EXPECT_EQ(wrapped.exit_code, plain.exit_code) << wrapped.err;
   EXPECT_EQ(wrapped.out, plain.out);
   EXPECT_EQ(wrapped.err, plain.err);
@@ -129,21 +129,21 @@ TEST_F(RuntimeRealRuncTest, RunIsRuncsAndOnlyTheLogDirectoryHearsOfTheOldRunc) {
 TEST_F(RuntimeRealRuncTest, FailingCallIsRuncs) {
   Container plain_container("fail-plain");
   Container wrapped_container("fail-wrapped");
-  std::string nowhere = TestTempDir() + "/no-such-bundle";
-  Captured plain = RunCaptured(Runc({"run", "--bundle", nowhere, plain_container.id()}));
+  std::string nowhere = testing_util::TempDir() + "/no-such-bundle";
+  testing_util::ProcessResult plain = testing_util::RunProcess(Runc({"run", "--bundle", nowhere, plain_container.id()}));
   ASSERT_NE(plain.exit_code, 0);
   ASSERT_THAT(plain.err, HasSubstr("no-such-bundle"));
-  Captured wrapped =
-      RunCaptured(Wrapper(LogDir("fail"), {"run", "--bundle", nowhere, wrapped_container.id()}));
+  testing_util::ProcessResult wrapped =
+      testing_util::RunProcess(Wrapper(LogDir("fail"), {"run", "--bundle", nowhere, wrapped_container.id()}));
   ExpectSameAsRunc(wrapped, plain, {plain_container.id(), wrapped_container.id()}, "run");
 }
 
 TEST_F(RuntimeRealRuncTest, VersionIsRuncsAndLogsNothing) {
-  Captured plain = RunCaptured(Runc({"--version"}));
+  testing_util::ProcessResult plain = testing_util::RunProcess(Runc({"--version"}));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   ASSERT_THAT(plain.out, HasSubstr("runc version"));
   std::string dir = LogDir("version");
-  Captured wrapped = RunCaptured(Wrapper(dir, {"--version"}));
+  testing_util::ProcessResult wrapped = testing_util::RunProcess(Wrapper(dir, {"--version"}));
   EXPECT_EQ(wrapped.exit_code, 0);
   EXPECT_EQ(wrapped.out, plain.out);
   EXPECT_EQ(wrapped.err, plain.err);
@@ -154,7 +154,7 @@ TEST_F(RuntimeRealRuncTest, VersionIsRuncsAndLogsNothing) {
 // called as containerd's shim calls it: through a synctrace-runc symlink,
 // configured by the environment.
 struct Lifecycle {
-  std::vector<Captured> steps;  // create, state, start, state once stopped, delete, state
+  std::vector<testing_util::ProcessResult> steps;  // create, state, start, state once stopped, delete, state
   std::string container_output;
 };
 
@@ -170,7 +170,7 @@ Lifecycle CreateStartStateDelete(const std::string& bundle, const std::string& i
   life.steps.push_back(runc({"delete", id}));
   life.steps.push_back(runc({"state", id}));
   // The container wrote to the stdout it got from `runc create`.
-  life.container_output = ReadWholeFile(life.steps[0].out_path);
+  life.container_output = testing_util::ReadFile(life.steps[0].out_path);
   return life;
 }
 
@@ -179,7 +179,7 @@ TEST_F(RuntimeRealRuncTest, CreateStartStateDeleteAreRuncs) {
   Container wrapped_container("life-wrapped");
   Lifecycle plain = CreateStartStateDelete(bundle_, plain_container.id(),
                                            [](const std::vector<std::string>& args) {
-                                             return RunCaptured(Runc(args));
+                                             return testing_util::RunProcess(Runc(args));
                                            });
   ASSERT_EQ(plain.steps[0].exit_code, 0) << plain.steps[0].err;
   ASSERT_THAT(plain.steps[1].out, HasSubstr("\"status\": \"created\""));
@@ -190,7 +190,7 @@ TEST_F(RuntimeRealRuncTest, CreateStartStateDeleteAreRuncs) {
 
   char* self = realpath("synctrace", nullptr);
   ASSERT_NE(self, nullptr);
-  std::string link = TestTempDir() + "/synctrace-runc";
+  std::string link = testing_util::TempDir() + "/synctrace-runc";
   unlink(link.c_str());
   ASSERT_EQ(symlink(self, link.c_str()), 0);
   free(self);
@@ -201,7 +201,7 @@ TEST_F(RuntimeRealRuncTest, CreateStartStateDeleteAreRuncs) {
       bundle_, wrapped_container.id(), [&](const std::vector<std::string>& args) {
         std::vector<std::string> argv = Runc(args);
         argv[0] = link;
-        return RunCaptured(argv, env);
+        return testing_util::RunProcess(argv, env);
       });
 
   const char* names[] = {"create", "state (created)", "start", "state (stopped)", "delete",
