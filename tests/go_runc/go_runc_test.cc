@@ -271,6 +271,24 @@ TEST_F(GoRuncTest, NoInitIsTracedWhateverItsSyncFd) {
   }
 }
 
+// With a large environment the kernel takes a while to lay it out on the
+// new stack after releasing the vfork parent; a runc init read too early
+// seemed to have no _LIBCONTAINER_SYNCPIPE and went untraced, silently.
+TEST_F(GoRuncTest, EveryInitIsTracedWithALargeEnvironment) {
+  std::vector<std::string> padding;
+  for (int i = 0; i < 4000; ++i) padding.push_back("GO_RUNC_PAD_" + std::to_string(i) + "=" + std::string(48, 'x'));
+  std::string log = TempDir() + "/large-env.jsonl";
+  Finished traced = RunCommand(Traced(log, GoRunc({"--inits", "3"})), padding);
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
+  EXPECT_EQ(traced.err, "");
+  std::string text = Slurp(log);
+  for (const char* session : {"s1", "s2", "s3"}) {
+    EXPECT_THAT(text, HasSubstr(std::string("\"session\":\"") + session + "\",\"kind\":\"session-start\""));
+    EXPECT_THAT(text, HasSubstr(std::string("\"session\":\"") + session +
+                                "\",\"kind\":\"message\",\"dir\":\"parent->child\",\"type\":\"procRun\""));
+  }
+}
+
 TEST_F(GoRuncTest, ExitStatusPassesThrough) {
   Finished plain = RunCommand(GoRunc({"--exit", "5"}));
   EXPECT_EQ(plain.exit_code, 5) << plain.out << plain.err;

@@ -196,9 +196,12 @@ bool WaitForEnvironment(pid_t pid, int timeout_ms) {
     std::vector<absl::string_view> fields =
         absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ', absl::SkipEmpty());
     if (!fields.empty() && (fields[0] == "Z" || fields[0] == "X")) return false;  // exited
-    constexpr size_t kEnvEnd = 51 - 3;
-    uint64_t env_end = 0;
-    if (fields.size() > kEnvEnd && absl::SimpleAtoi(fields[kEnvEnd], &env_end) && env_end != 0) {
+    // env_end is set to env_start before the kernel counts the environment's
+    // strings and moves to their end after; end_code is set once that is done.
+    constexpr size_t kEndCode = 27 - 3, kEnvEnd = 51 - 3;
+    uint64_t end_code = 0, env_end = 0;
+    if (fields.size() > kEnvEnd && absl::SimpleAtoi(fields[kEndCode], &end_code) &&
+        absl::SimpleAtoi(fields[kEnvEnd], &env_end) && end_code != 0 && env_end != 0) {
       return true;
     }
     int step_us = waited_us < 1000 ? 20 : 1000;  // usually ready within microseconds

@@ -46,7 +46,9 @@ bool EpollWatchesInode(pid_t pid, uint64_t inode);
 // Waits (up to `timeout_ms`) until PID's environment is in place after an
 // execve: a vfork parent is released while the kernel is still setting up the
 // child's new stack, before /proc/PID/environ shows anything (env_end, field
-// 51 of /proc/PID/stat, is 0 until then). False on timeout or when PID is gone.
+// 51 of /proc/PID/stat, is 0 until then, then equal to env_start while the
+// kernel counts the strings; end_code, field 27, is set once it is done).
+// False on timeout or when PID is gone.
 bool WaitForEnvironment(pid_t pid, int timeout_ms);
 // The TracerPid of /proc/PID/status (0: untraced), or -1 when unreadable.
 pid_t TracerPidOf(pid_t pid);

@@ -1,8 +1,14 @@
 // /proc readers and the sock_diag peer lookup, on this process's own sockets.
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tracer/interpose/proc_files.h"
@@ -68,6 +74,34 @@ TEST(ProcFilesTest, EnvironmentCmdlineAndStatus) {
   EXPECT_EQ(TracerPidOf(getpid()), 0);
   EXPECT_EQ(JoinCommandLine({"runc", "run", "c1"}), "runc run c1");
   EXPECT_FALSE(ReadEnviron(-5).ok());
+}
+
+// A vfork parent (posix_spawn is one) is released inside the child's execve,
+// before the kernel has filled in the new stack's environment: env_end is
+// first set to env_start and only moves to the end once every string is
+// counted. With a large environment that takes long enough that a read made
+// too early misses the last variable (where runc's _LIBCONTAINER_* go).
+TEST(ProcFilesTest, WaitForEnvironmentWaitsUntilTheWholeEnvironmentIsThere) {
+  std::vector<std::string> strings;
+  for (int i = 0; i < 20000; ++i) strings.push_back("PAD_" + std::to_string(i) + "=" + std::string(40, 'x'));
+  strings.push_back("LAST_VARIABLE=here");
+  std::vector<char*> envp;
+  for (std::string& s : strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  char sleep_path[] = "/bin/sleep", seconds[] = "30";
+  char* argv[] = {sleep_path, seconds, nullptr};
+  for (int trial = 0; trial < 10; ++trial) {
+    pid_t child = -1;
+    ASSERT_EQ(posix_spawn(&child, sleep_path, nullptr, nullptr, argv, envp.data()), 0);
+    bool waited = WaitForEnvironment(child, 5000);
+    absl::StatusOr<ProcEnviron> env = ReadEnviron(child);
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    ASSERT_TRUE(waited) << "trial " << trial;
+    ASSERT_TRUE(env.ok()) << env.status();
+    EXPECT_EQ(env->Get("LAST_VARIABLE").value_or("(missing)"), "here")
+        << "trial " << trial << ": read " << env->entries.size() << " of " << strings.size() << " variables";
+  }
 }
 
 }  // namespace
