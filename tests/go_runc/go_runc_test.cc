@@ -3,18 +3,13 @@
 // built here with `go build`, run without and under the real synctrace. Go's
 // runtime (many threads, its vfork in os/exec, its signals) is what real runc
 // is; the C++ tracer/fake_runc is not.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -26,8 +21,7 @@
 #include "decoder/json_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "tests/run_process.h"
 
 namespace {
 
@@ -36,66 +30,10 @@ using ::testing::HasSubstr;
 const char kSynctrace[] = "synctrace";
 const char kGoSource[] = "tests/go_runc/go_runc.go";
 
-std::string TempDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Finished {
-  std::string out;
-  std::string err;
-  int exit_code = -1;  // -1: killed by a signal
-};
-
-// Runs `argv` (argv[0] a path) with `env_overrides` ("NAME=value") over the
-// inherited environment, stdout and stderr to files, and waits for it.
-Finished RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env_overrides = {}) {
-  static int runs = 0;
-  std::string base = TempDir() + "/run" + std::to_string(runs++);
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string entry = *e;
-    std::string name = entry.substr(0, entry.find('=') + 1);
-    bool overridden = std::any_of(env_overrides.begin(), env_overrides.end(),
-                                  [&](const std::string& o) { return o.rfind(name, 0) == 0; });
-    if (!overridden) env.push_back(entry);
-  }
-  env.insert(env.end(), env_overrides.begin(), env_overrides.end());
-  auto pointers = [](std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (std::string& s : strings) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-  };
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargv = pointers(args), cenv = pointers(env);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, (base + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, (base + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  int spawn_error = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data());
-  posix_spawn_file_actions_destroy(&actions);
-  Finished done;
-  if (spawn_error != 0) {
-    done.err = "cannot run " + argv[0] + ": " + std::strerror(spawn_error);
-    return done;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  done.out = Slurp(base + ".out");
-  done.err = Slurp(base + ".err");
-  done.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return done;
-}
+using synctrace::testing_util::ProcessResult;
+using synctrace::testing_util::ReadFile;
+using synctrace::testing_util::RunProcess;
+using synctrace::testing_util::TempDir;
 
 std::vector<std::string> SortedLines(const std::string& text) {
   std::vector<std::string> lines;
@@ -129,10 +67,10 @@ std::string BuildGoRunc(std::string* error) {
   std::string root = TempDir() + "/go";
   for (const char* sub : {"", "/src", "/cache", "/gopath", "/home", "/tmp"}) mkdir((root + sub).c_str(), 0700);
   std::string source = root + "/src/go_runc.go";
-  std::ofstream(source) << Slurp(kGoSource);
+  std::ofstream(source) << ReadFile(kGoSource);
   std::string binary = root + "/go_runc";
   auto start = std::chrono::steady_clock::now();
-  Finished build = RunCommand({go, "build", "-o", binary, source},
+  ProcessResult build = RunProcess({go, "build", "-o", binary, source},
                        {"HOME=" + root + "/home", "GOCACHE=" + root + "/cache",
                         "GOPATH=" + root + "/gopath", "GOTMPDIR=" + root + "/tmp",
                         "GO111MODULE=off", "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false"});
@@ -176,7 +114,7 @@ std::string* GoRuncTest::binary_ = nullptr;
 std::string GoRuncTest::build_error_;
 
 TEST_F(GoRuncTest, BothSidesReportTheSameWithAndWithoutSynctrace) {
-  Finished plain = RunCommand(GoRunc({"--inits", "2"}));
+  ProcessResult plain = RunProcess(GoRunc({"--inits", "2"}));
   ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
   // What a complete conversation looks like (so that two empty reports cannot pass).
   for (const char* fact :
@@ -187,7 +125,7 @@ TEST_F(GoRuncTest, BothSidesReportTheSameWithAndWithoutSynctrace) {
         "parent 2: init exited with 0"}) {
     EXPECT_THAT(plain.out, HasSubstr(std::string(fact) + "\n"));
   }
-  Finished traced = RunCommand(Traced(TempDir() + "/same.jsonl", GoRunc({"--inits", "2"})));
+  ProcessResult traced = RunProcess(Traced(TempDir() + "/same.jsonl", GoRunc({"--inits", "2"})));
   ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   EXPECT_EQ(SortedLines(traced.out), SortedLines(plain.out));
   EXPECT_EQ(traced.err, "");
@@ -195,12 +133,12 @@ TEST_F(GoRuncTest, BothSidesReportTheSameWithAndWithoutSynctrace) {
 
 TEST_F(GoRuncTest, JsonLogHasTwoSessionsWithEveryMessageDecodedInOrder) {
   std::string log = TempDir() + "/two.jsonl";
-  Finished traced = RunCommand(Traced(log, GoRunc({"--inits", "2"})));
+  ProcessResult traced = RunProcess(Traced(log, GoRunc({"--inits", "2"})));
   ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   std::string source = SourceDir() + "/src<&>.txt";
 
   std::map<int, std::vector<synctrace::TraceEvent>> sessions;
-  std::istringstream lines(Slurp(log));
+  std::istringstream lines(ReadFile(log));
   for (std::string line; std::getline(lines, line);) {
     absl::StatusOr<synctrace::TraceEvent> event = synctrace::ParseJsonLogLine(line);
     ASSERT_TRUE(event.ok()) << event.status() << ": " << line;
@@ -208,7 +146,7 @@ TEST_F(GoRuncTest, JsonLogHasTwoSessionsWithEveryMessageDecodedInOrder) {
     EXPECT_TRUE(event->anomalies().empty()) << line;
     sessions[event->session].push_back(*event);
   }
-  ASSERT_EQ(sessions.size(), 2u) << Slurp(log);
+  ASSERT_EQ(sessions.size(), 2u) << ReadFile(log);
   using synctrace::Direction;
   const std::vector<std::pair<Direction, std::string>> expected = {
       {Direction::kChildToParent, "procMountPlease"}, {Direction::kParentToChild, "procMountFd"},
@@ -260,13 +198,13 @@ TEST_F(GoRuncTest, JsonLogHasTwoSessionsWithEveryMessageDecodedInOrder) {
 TEST_F(GoRuncTest, NoInitIsTracedWhateverItsSyncFd) {
   for (const char* sync_fd : {"3", "4", "9"}) {
     SCOPED_TRACE(std::string("--sync-fd ") + sync_fd);
-    Finished traced = RunCommand(Traced(TempDir() + "/tracerpid.jsonl", GoRunc({"--inits", "2", "--sync-fd", sync_fd})));
+    ProcessResult traced = RunProcess(Traced(TempDir() + "/tracerpid.jsonl", GoRunc({"--inits", "2", "--sync-fd", sync_fd})));
     ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
     EXPECT_THAT(traced.out, HasSubstr("init 1: TracerPid 0\n"));
     EXPECT_THAT(traced.out, HasSubstr("init 2: TracerPid 0\n"));
     EXPECT_THAT(traced.out, HasSubstr(std::string("init 2: sync socket at fd ") + sync_fd + "\n"));
     EXPECT_EQ(std::count(traced.out.begin(), traced.out.end(), '\n'), 2 * 14) << traced.out;
-    std::string log = Slurp(TempDir() + "/tracerpid.jsonl");
+    std::string log = ReadFile(TempDir() + "/tracerpid.jsonl");
     EXPECT_THAT(log, HasSubstr("\"session\":\"s2\",\"kind\":\"session-end\""));
   }
 }
@@ -278,10 +216,10 @@ TEST_F(GoRuncTest, EveryInitIsTracedWithALargeEnvironment) {
   std::vector<std::string> padding;
   for (int i = 0; i < 4000; ++i) padding.push_back("GO_RUNC_PAD_" + std::to_string(i) + "=" + std::string(48, 'x'));
   std::string log = TempDir() + "/large-env.jsonl";
-  Finished traced = RunCommand(Traced(log, GoRunc({"--inits", "3"})), padding);
+  ProcessResult traced = RunProcess(Traced(log, GoRunc({"--inits", "3"})), padding);
   ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
   EXPECT_EQ(traced.err, "");
-  std::string text = Slurp(log);
+  std::string text = ReadFile(log);
   for (const char* session : {"s1", "s2", "s3"}) {
     EXPECT_THAT(text, HasSubstr(std::string("\"session\":\"") + session + "\",\"kind\":\"session-start\""));
     EXPECT_THAT(text, HasSubstr(std::string("\"session\":\"") + session +
@@ -290,9 +228,9 @@ TEST_F(GoRuncTest, EveryInitIsTracedWithALargeEnvironment) {
 }
 
 TEST_F(GoRuncTest, ExitStatusPassesThrough) {
-  Finished plain = RunCommand(GoRunc({"--exit", "5"}));
+  ProcessResult plain = RunProcess(GoRunc({"--exit", "5"}));
   EXPECT_EQ(plain.exit_code, 5) << plain.out << plain.err;
-  Finished traced = RunCommand(Traced(TempDir() + "/exit.jsonl", GoRunc({"--exit", "5"})));
+  ProcessResult traced = RunProcess(Traced(TempDir() + "/exit.jsonl", GoRunc({"--exit", "5"})));
   EXPECT_EQ(traced.exit_code, 5) << traced.out << traced.err;
   EXPECT_THAT(traced.out, HasSubstr("parent 1: EOF from the child\n"));
 }
