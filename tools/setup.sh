@@ -11,6 +11,7 @@ packages=(
   socat
   runc busybox-static  # a real (1.1) runc and a one-binary rootfs for tests/real_runc
   golang-go            # a Go peer built like runc 1.2+ (tests/go_runc)
+  containerd           # a real containerd 1.6, its runc shim and ctr (tests/containerd)
 )
 
 missing=()
