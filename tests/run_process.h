@@ -38,6 +38,8 @@ struct RunningProcess {
 // $TEST_TMPDIR, or /tmp outside Bazel.
 std::string TempDir();
 std::string ReadFile(const std::string& path);
+// The names in `dir` (without "." and ".."), sorted; empty when it cannot be read.
+std::vector<std::string> ListDir(const std::string& dir);
 // `env` entries ("NAME=value") are added to (or replace) the inherited environment.
 RunningProcess StartProcess(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env = {});

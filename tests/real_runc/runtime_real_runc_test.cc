@@ -2,11 +2,9 @@
 // in front of the real runc 1.1. What its caller sees (stdout, stderr, exit
 // status) must be runc's, byte for byte; what synctrace has to say goes into
 // the log directory only.
-#include <dirent.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -24,20 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const char kHello[] = "hello from the container\n";
-
-// The entries of `dir`, sorted; empty when it does not exist.
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // Replaces what follows each `marker` up to the next `end` with "X", unless it
 // is `keep`.
@@ -74,7 +58,7 @@ void ExpectSameAsRunc(const testing_util::ProcessResult& wrapped, const testing_
 // `subcommand` of container `id`, each with the not-tracing note and no session.
 void ExpectNotTracingLogs(const std::string& dir, const std::string& id,
                           const std::string& subcommand) {
-  std::vector<std::string> files = ListDir(dir);
+  std::vector<std::string> files = testing_util::ListDir(dir);
   ASSERT_EQ(files.size(), 2u) << dir;
   EXPECT_THAT(files[0], EndsWith(".jsonl"));
   EXPECT_THAT(files[1], EndsWith(".log"));
