@@ -185,30 +185,84 @@ bool EpollWatchesInode(pid_t pid, uint64_t inode) {
   return false;
 }
 
-bool WaitForEnvironment(pid_t pid, int timeout_ms) {
-  std::string path = absl::StrCat("/proc/", pid, "/stat");
-  for (int waited_us = 0; waited_us <= timeout_ms * 1000;) {
-    absl::StatusOr<std::string> stat = ReadWholeFile(path);
-    if (!stat.ok()) return false;
-    size_t paren = stat->rfind(')');
-    if (paren == std::string::npos) return false;
-    // Fields after the command name start with field 3 (state).
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ', absl::SkipEmpty());
-    if (!fields.empty() && (fields[0] == "Z" || fields[0] == "X")) return false;  // exited
-    // env_end is set to env_start before the kernel counts the environment's
-    // strings and moves to their end after; end_code is set once that is done.
-    constexpr size_t kEndCode = 27 - 3, kEnvEnd = 51 - 3;
-    uint64_t end_code = 0, env_end = 0;
-    if (fields.size() > kEnvEnd && absl::SimpleAtoi(fields[kEndCode], &end_code) &&
-        absl::SimpleAtoi(fields[kEnvEnd], &env_end) && end_code != 0 && env_end != 0) {
-      return true;
-    }
-    int step_us = waited_us < 1000 ? 20 : 1000;  // usually ready within microseconds
-    usleep(static_cast<useconds_t>(step_us));
-    waited_us += step_us;
+namespace {
+
+// Where PID's environment is, from /proc/PID/stat: end_code (field 27),
+// env_start and env_end (fields 50 and 51).
+struct EnvironmentBounds {
+  uint64_t end_code = 0;
+  uint64_t env_start = 0;
+  uint64_t env_end = 0;
+  // env_end is 0 until the kernel lays out a new exec's stack, then equal to
+  // env_start while it counts the strings, then their end; end_code is set
+  // once all that is done.
+  bool laid_out() const { return end_code != 0 && env_end != 0; }
+  bool operator==(const EnvironmentBounds& o) const {
+    return end_code == o.end_code && env_start == o.env_start && env_end == o.env_end;
   }
-  return false;
+};
+
+// nullopt when PID is gone (or a zombie) or its stat is unreadable.
+std::optional<EnvironmentBounds> ReadEnvironmentBounds(pid_t pid) {
+  absl::StatusOr<std::string> stat = ReadWholeFile(absl::StrCat("/proc/", pid, "/stat"));
+  if (!stat.ok()) return std::nullopt;
+  size_t paren = stat->rfind(')');
+  if (paren == std::string::npos) return std::nullopt;
+  // Fields after the command name start with field 3 (state).
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ', absl::SkipEmpty());
+  if (!fields.empty() && (fields[0] == "Z" || fields[0] == "X")) return std::nullopt;  // exited
+  constexpr size_t kEndCode = 27 - 3, kEnvStart = 50 - 3, kEnvEnd = 51 - 3;
+  EnvironmentBounds b;
+  if (fields.size() <= kEnvEnd || !absl::SimpleAtoi(fields[kEndCode], &b.end_code) ||
+      !absl::SimpleAtoi(fields[kEnvStart], &b.env_start) ||
+      !absl::SimpleAtoi(fields[kEnvEnd], &b.env_end)) {
+    return std::nullopt;
+  }
+  return b;
+}
+
+// Sleeps a little while polling (20 us steps, then 1 ms ones); false once
+// `timeout_ms` has passed.
+bool PollStep(int* waited_us, int timeout_ms) {
+  if (*waited_us > timeout_ms * 1000) return false;
+  int step_us = *waited_us < 1000 ? 20 : 1000;  // usually ready within microseconds
+  usleep(static_cast<useconds_t>(step_us));
+  *waited_us += step_us;
+  return true;
+}
+
+}  // namespace
+
+bool WaitForEnvironment(pid_t pid, int timeout_ms) {
+  for (int waited_us = 0;;) {
+    std::optional<EnvironmentBounds> bounds = ReadEnvironmentBounds(pid);
+    if (!bounds) return false;
+    if (bounds->laid_out()) return true;
+    if (!PollStep(&waited_us, timeout_ms)) return false;
+  }
+}
+
+absl::StatusOr<ProcEnviron> ReadSettledEnviron(pid_t pid, int timeout_ms) {
+  std::string path = absl::StrCat("/proc/", pid, "/environ");
+  for (int waited_us = 0;;) {
+    std::optional<EnvironmentBounds> before = ReadEnvironmentBounds(pid);
+    if (!before) return absl::NotFoundError(absl::StrCat("process ", pid, " is gone"));
+    if (before->laid_out()) {
+      absl::StatusOr<std::string> data = ReadWholeFile(path);
+      if (!data.ok()) return data.status();
+      std::optional<EnvironmentBounds> after = ReadEnvironmentBounds(pid);
+      if (!after) return absl::NotFoundError(absl::StrCat("process ", pid, " is gone"));
+      // Whole, and from one exec: the same bounds around the read, and every
+      // byte between them (an exec in the middle gives less, or nothing).
+      if (*after == *before && data->size() == before->env_end - before->env_start) {
+        return ProcEnviron{SplitNul(*data)};
+      }
+    }
+    if (!PollStep(&waited_us, timeout_ms)) {
+      return absl::DeadlineExceededError("its environment never appeared in /proc");
+    }
+  }
 }
 
 pid_t TracerPidOf(pid_t pid) { return StatusNumber(pid, "TracerPid"); }

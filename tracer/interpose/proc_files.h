@@ -50,6 +50,13 @@ bool EpollWatchesInode(pid_t pid, uint64_t inode);
 // kernel counts the strings; end_code, field 27, is set once it is done).
 // False on timeout or when PID is gone.
 bool WaitForEnvironment(pid_t pid, int timeout_ms);
+// ReadEnviron once the environment is laid out (WaitForEnvironment), and
+// whole: PID may exec again while we read it (runc 1.1's init re-executes
+// itself at once), which cuts the read short or empties it. So the read counts
+// only when the bounds in /proc/PID/stat are the same before and after it and
+// it has every byte between them; otherwise it is made again. An error when
+// PID is gone or no whole read was possible within `timeout_ms`.
+absl::StatusOr<ProcEnviron> ReadSettledEnviron(pid_t pid, int timeout_ms);
 // The TracerPid of /proc/PID/status (0: untraced), or -1 when unreadable.
 pid_t TracerPidOf(pid_t pid);
 // The Tgid of /proc/PID/status, or -1 when unreadable.

@@ -104,5 +104,40 @@ TEST(ProcFilesTest, WaitForEnvironmentWaitsUntilTheWholeEnvironmentIsThere) {
   }
 }
 
+// A process that execs again at once -- runc 1.1's init re-executes itself
+// from a sealed copy of runc -- can be caught between the two: the check that
+// the environment is laid out passes for one exec, and the read (4 KiB at a
+// time) ends in the next one, empty or cut short (and runc's _LIBCONTAINER_*
+// variables come last). A chain of `env` re-executing itself with a large
+// environment, read over and over while it runs: every read must be whole.
+TEST(ProcFilesTest, ReadSettledEnvironIsWholeWhileTheProcessExecsAgain) {
+  constexpr size_t kVariables = 5000;
+  std::vector<std::string> strings;
+  for (size_t i = 0; i < kVariables; ++i) strings.push_back("PAD_" + std::to_string(i) + "=" + std::string(40, 'x'));
+  std::vector<char*> envp;
+  for (std::string& s : strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args(100, "/usr/bin/env");
+  args.push_back("/bin/sleep");
+  args.push_back("30");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int reads = 0, broken = 0;
+  for (int trial = 0; trial < 5; ++trial) {
+    pid_t child = -1;
+    ASSERT_EQ(posix_spawn(&child, argv[0], nullptr, nullptr, argv.data(), envp.data()), 0);
+    for (int i = 0; i < 1000; ++i) {
+      absl::StatusOr<ProcEnviron> env = ReadSettledEnviron(child, 5000);
+      ASSERT_TRUE(env.ok()) << env.status();
+      ++reads;
+      if (env->entries.size() != kVariables) ++broken;
+    }
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+  }
+  EXPECT_EQ(broken, 0) << broken << " of " << reads << " reads were empty or cut short";
+}
+
 }  // namespace
 }  // namespace synctrace

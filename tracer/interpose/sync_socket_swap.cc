@@ -137,11 +137,7 @@ SwapFault SwapFaultFromEnvironment() {
 SwapResult SwapSyncSocket(pid_t tid, pid_t tgid, pid_t child, SwapFault fault) {
   SwapResult r;
   std::string who = absl::StrCat("runc init pid ", child, " of pid ", tgid);
-  if (!WaitForEnvironment(child, 1000)) {
-    return Failed(std::move(r), absl::StrCat("not tracing child ", child, " of pid ", tgid,
-                                             ": its environment never appeared in /proc"));
-  }
-  absl::StatusOr<ProcEnviron> environ = ReadEnviron(child);
+  absl::StatusOr<ProcEnviron> environ = ReadSettledEnviron(child, 1000);
   if (!environ.ok()) {
     return Failed(std::move(r), absl::StrCat("not tracing child ", child, " of pid ", tgid, ": ",
                                              environ.status().message()));
