@@ -71,7 +71,8 @@ std::optional<int> ExecTracer::OnVforkExit(pid_t tid, pid_t tgid, pid_t child) {
   sessions_started_++;
 
   auto session = std::make_unique<Session>();
-  session->gate = std::make_unique<SeccompFdGate>(trace_, child, options_.gate);
+  session->gate = std::make_unique<SeccompFdGate>(
+      trace_, RuncInitEnd{tgid, child, swap.child_fd_number, swap.child_end_inode}, options_.gate);
   session->relay = std::make_unique<Relay>(swap.relay_parent_fd, swap.relay_child_fd, number,
                                            trace_, session->gate.get());
   Session* raw = session.get();

@@ -202,21 +202,31 @@ struct EnvironmentBounds {
   }
 };
 
-// nullopt when PID is gone (or a zombie) or its stat is unreadable.
-std::optional<EnvironmentBounds> ReadEnvironmentBounds(pid_t pid) {
+// The fields of /proc/PID/stat after the command name ([0] is field 3, the
+// state); nullopt when PID is gone, a zombie, or its stat is unreadable.
+std::optional<std::vector<std::string>> ReadStatFields(pid_t pid) {
   absl::StatusOr<std::string> stat = ReadWholeFile(absl::StrCat("/proc/", pid, "/stat"));
   if (!stat.ok()) return std::nullopt;
   size_t paren = stat->rfind(')');
-  if (paren == std::string::npos) return std::nullopt;
-  // Fields after the command name start with field 3 (state).
-  std::vector<absl::string_view> fields =
+  if (paren == std::string::npos || paren + 2 > stat->size()) return std::nullopt;
+  std::vector<std::string> fields =
       absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ', absl::SkipEmpty());
-  if (!fields.empty() && (fields[0] == "Z" || fields[0] == "X")) return std::nullopt;  // exited
-  constexpr size_t kEndCode = 27 - 3, kEnvStart = 50 - 3, kEnvEnd = 51 - 3;
+  if (fields.empty() || fields[0] == "Z" || fields[0] == "X") return std::nullopt;  // exited
+  return fields;
+}
+
+// Field `number` (as man 5 proc counts them) of parsed stat fields, as a number.
+bool StatNumber(const std::vector<std::string>& fields, size_t number, uint64_t* out) {
+  return number >= 3 && fields.size() > number - 3 && absl::SimpleAtoi(fields[number - 3], out);
+}
+
+// nullopt when PID is gone (or a zombie) or its stat is unreadable.
+std::optional<EnvironmentBounds> ReadEnvironmentBounds(pid_t pid) {
+  std::optional<std::vector<std::string>> fields = ReadStatFields(pid);
+  if (!fields) return std::nullopt;
   EnvironmentBounds b;
-  if (fields.size() <= kEnvEnd || !absl::SimpleAtoi(fields[kEndCode], &b.end_code) ||
-      !absl::SimpleAtoi(fields[kEnvStart], &b.env_start) ||
-      !absl::SimpleAtoi(fields[kEnvEnd], &b.env_end)) {
+  if (!StatNumber(*fields, 27, &b.end_code) || !StatNumber(*fields, 50, &b.env_start) ||
+      !StatNumber(*fields, 51, &b.env_end)) {
     return std::nullopt;
   }
   return b;
@@ -263,6 +273,42 @@ absl::StatusOr<ProcEnviron> ReadSettledEnviron(pid_t pid, int timeout_ms) {
       return absl::DeadlineExceededError("its environment never appeared in /proc");
     }
   }
+}
+
+std::vector<pid_t> ChildrenOf(pid_t tgid) {
+  std::vector<pid_t> children;
+  std::string tasks = absl::StrCat("/proc/", tgid, "/task");
+  DIR* dir = opendir(tasks.c_str());
+  if (dir == nullptr) return children;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    absl::StatusOr<std::string> list =
+        ReadWholeFile(absl::StrCat(tasks, "/", entry->d_name, "/children"));
+    if (!list.ok()) continue;
+    for (absl::string_view word : absl::StrSplit(*list, ' ', absl::SkipWhitespace())) {
+      pid_t pid = 0;
+      if (absl::SimpleAtoi(word, &pid)) children.push_back(pid);
+    }
+  }
+  closedir(dir);
+  return children;
+}
+
+pid_t NewestHolderOfSocket(const std::vector<pid_t>& candidates, int fd, uint64_t inode) {
+  pid_t newest = -1;
+  uint64_t newest_start = 0;
+  for (pid_t pid : candidates) {
+    absl::StatusOr<uint64_t> held = SocketInode(pid, fd);
+    if (!held.ok() || *held != inode) continue;
+    std::optional<std::vector<std::string>> fields = ReadStatFields(pid);
+    uint64_t start = 0;  // field 22: start time, in clock ticks since boot
+    if (!fields || !StatNumber(*fields, 22, &start)) continue;
+    if (newest < 0 || start > newest_start || (start == newest_start && pid > newest)) {
+      newest = pid;
+      newest_start = start;
+    }
+  }
+  return newest;
 }
 
 pid_t TracerPidOf(pid_t pid) { return StatusNumber(pid, "TracerPid"); }

@@ -57,6 +57,13 @@ bool WaitForEnvironment(pid_t pid, int timeout_ms);
 // it has every byte between them; otherwise it is made again. An error when
 // PID is gone or no whole read was possible within `timeout_ms`.
 absl::StatusOr<ProcEnviron> ReadSettledEnviron(pid_t pid, int timeout_ms);
+// The children of every thread of TGID (/proc/TGID/task/*/children): among
+// them the processes runc init's stages clone with CLONE_PARENT. Empty when
+// unreadable.
+std::vector<pid_t> ChildrenOf(pid_t tgid);
+// Of `candidates`, the most recently started one whose fd FD is socket INODE;
+// -1 when none is (gone, zombie, or holding something else there).
+pid_t NewestHolderOfSocket(const std::vector<pid_t>& candidates, int fd, uint64_t inode);
 // The TracerPid of /proc/PID/status (0: untraced), or -1 when unreadable.
 pid_t TracerPidOf(pid_t pid);
 // The Tgid of /proc/PID/status, or -1 when unreadable.

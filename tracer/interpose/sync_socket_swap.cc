@@ -42,6 +42,7 @@ struct ParentEnd {
   int fd = -1;
   uint64_t inode = 0;
   int fdinfo_flags = 0;
+  uint64_t child_inode = 0;  // its peer: the child's end
 };
 
 absl::StatusOr<ParentEnd> FindParentEnd(pid_t tgid, pid_t child, int child_fd) {
@@ -67,6 +68,7 @@ absl::StatusOr<ParentEnd> FindParentEnd(pid_t tgid, pid_t child, int child_fd) {
   ParentEnd end;
   end.fd = fds->front();
   end.inode = info->peer_inode;
+  end.child_inode = *child_inode;
   absl::StatusOr<int> flags = FdInfoFlags(tgid, end.fd);
   if (!flags.ok()) return flags.status();
   end.fdinfo_flags = *flags;
@@ -169,6 +171,7 @@ SwapResult SwapSyncSocket(pid_t tid, pid_t tgid, pid_t child, SwapFault fault) {
                                              ": finding the parent's end: ", end.status().message()));
   }
   r.parent_fd_number = end->fd;
+  r.child_end_inode = end->child_inode;
 
   absl::StatusOr<int> stolen = StealFd(tgid, end->fd, end->inode);
   if (!stolen.ok()) {

@@ -56,6 +56,7 @@ struct SwapResult {
   int relay_child_fd = -1;      // the parent's original end (stolen), peer of the child
   int parent_fd_number = -1;    // the fd number swapped in the parent
   int child_fd_number = -1;     // _LIBCONTAINER_SYNCPIPE
+  uint64_t child_end_inode = 0;  // the child's end: whoever holds it talks as runc init
   ProcEnviron child_environ;
   std::optional<int> death_status;  // the thread died meanwhile (reaped: its wait status)
 };
