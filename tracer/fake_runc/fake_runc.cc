@@ -19,9 +19,21 @@
 // --speed X paces both sides as `synctrace demo --speed X` does (default 0: no
 // pauses; at 1 a person can follow it, and set a TUI breakpoint in time).
 //
+// --nsexec-stages models what runc's nsexec constructor does before Go starts
+// in `runc init` (tracer/fake_runc/nsexec_stages.h): the parent also passes an
+// init pipe (SOCK_STREAM pair, child end at sync fd + 1,
+// _LIBCONTAINER_INITPIPE) and writes bootstrap data on it; the vforked init
+// (stage-0, "runc:[0:PARENT]") clones stage-1 ("runc:[1:CHILD]") with
+// CLONE_PARENT, which clones stage-2 ("runc:[2:INIT]") likewise; stage-0 writes
+// {"stage1_pid":N,"stage2_pid":M} on the init pipe and exits, stage-1 exits, and
+// stage-2 (a child of the runc parent, holding the inherited sync fd) talks.
+// The parent reaps stage-0 and stage-1, takes the procSeccomp fd from stage-2
+// and waits for stage-2 as the init. Its line "parent: nsexec pids stage-0 A
+// stage-1 B stage-2 C" differs from run to run (the other lines do not).
+//
 // Usage:
 //   fake_runc [--scenario NAME [--fixture DIR] [--speed X]] [--inits N] [--threads N] [--sync-fd N] [--init-type standard|setns]
-//             [--old-runc] [--idmap-helper] [--exit STATUS] [--wait-for-signal]
+//             [--old-runc | --nsexec-stages] [--idmap-helper] [--exit STATUS] [--wait-for-signal]
 //             [run CONTAINER_ID]
 // --wait-for-signal: after the conversations, print "parent: waiting for a
 // signal" and pause() (default dispositions: a SIGTERM ends it).
@@ -46,6 +58,7 @@
 #include <thread>
 #include <vector>
 
+#include "tracer/fake_runc/nsexec_stages.h"
 #include "tracer/sim/conversation.h"
 #include "tracer/sim/peer_report.h"
 #include "tracer/sim/scenario.h"
@@ -154,10 +167,25 @@ int RunInit() {
     return 1;
   }
   int fd = std::atoi(var);
+  // Like runc's nsexec: with both pipes set, the stages run first and only
+  // stage-2 comes back here; stage-0 and stage-1 end inside.
+  std::string stage_line;
+  if (std::getenv("_LIBCONTAINER_SYNCPIPE") != nullptr) {
+    if (const char* init_pipe = std::getenv("_LIBCONTAINER_INITPIPE")) {
+      absl::StatusOr<std::string> stage2 = fake_runc::RunNsexecStages(std::atoi(init_pipe));
+      if (!stage2.ok()) {
+        Say("init: nsexec stages failed: " + std::string(stage2.status().message()));
+        return 1;
+      }
+      stage_line = *stage2;
+    }
+  }
   if (const char* scenario = std::getenv("FAKE_RUNC_SCENARIO")) {
+    if (!stage_line.empty()) Say(std::string(scenario) + " child " + stage_line);
     return RunScenarioInit(fd, scenario, std::getenv("FAKE_RUNC_FIXTURE"));
   }
   const char* type = std::getenv("_LIBCONTAINER_INITTYPE");
+  if (!stage_line.empty()) Say("init: " + stage_line);
   Say(TracerPidLine("init"));
   std::string packet;
   bool ok = true;
@@ -187,8 +215,9 @@ int RunInit() {
   return ok ? 0 : 1;
 }
 
-// runc parent's side of one conversation with the child at `fd`.
-bool RunParentSide(int fd, pid_t child, bool setns) {
+// runc parent's side of one conversation with the child at `fd`; `child` (named
+// `child_name` in the report) holds the procSeccomp fd.
+bool RunParentSide(int fd, pid_t child, const std::string& child_name, bool setns) {
   std::string packet;
   bool ok = true;
   if (!setns) {
@@ -207,7 +236,7 @@ bool RunParentSide(int fd, pid_t child, bool setns) {
     char link[256] = {};
     std::string path = "/proc/self/fd/" + std::to_string(copy);
     (void)!readlink(path.c_str(), link, sizeof link - 1);
-    Say(std::string("parent: seccomp fd from the child is ") + link);
+    Say("parent: seccomp fd from " + child_name + " is " + link);
     if (copy >= 0) close(copy);
     if (pidfd >= 0) close(pidfd);
   }
@@ -258,14 +287,33 @@ int RunScenarioInit(int fd, const char* name, const char* fixture) {
 
 // Starts `self init` with its end of a fresh sync socketpair at fd `sync_fd`,
 // vfork-style (the parent resumes once the child has exec'd), then talks.
+// With nsexec_stages, the init pipe's child end goes to sync_fd + 1 and the
+// conversation is with stage-2.
 bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool old_runc,
-               const synctrace::sim::Scenario* scenario = nullptr) {
+               bool nsexec_stages, const synctrace::sim::Scenario* scenario = nullptr) {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return false;
+  std::optional<fake_runc::InitPipe> init_pipe;
+  if (nsexec_stages) {
+    std::string error;
+    init_pipe = fake_runc::InitPipe::Create(sync_fd + 1, &error);
+    // Both child ends above both target numbers, so placing one cannot clobber the other.
+    int moved = fcntl(fds[0], F_DUPFD_CLOEXEC, sync_fd + 2);
+    if (!init_pipe || moved < 0) {
+      Say("parent: " + (error.empty() ? std::string("cannot move the sync socket's child end") : error));
+      close(fds[0]);
+      close(fds[1]);
+      if (moved >= 0) close(moved);
+      return false;
+    }
+    close(fds[0]);
+    fds[0] = moved;
+  }
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) env_strings.push_back(*e);
   env_strings.push_back(std::string(old_runc ? "_LIBCONTAINER_INITPIPE=" : "_LIBCONTAINER_SYNCPIPE=") +
                         std::to_string(sync_fd));
+  if (init_pipe) env_strings.push_back(init_pipe->EnvVar());
   env_strings.push_back("_LIBCONTAINER_INITTYPE=" + init_type);
   if (scenario != nullptr) {
     env_strings.push_back("FAKE_RUNC_SCENARIO=" + scenario->name);
@@ -286,13 +334,29 @@ bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool
     } else if (dup2(child_end, sync_fd) < 0) {
       _exit(126);
     }
+    if (init_pipe && !init_pipe->PlaceInChild()) _exit(126);
     execve(self, argv, envp.data());
     _exit(127);
   }
   close(fds[0]);
+  if (init_pipe) init_pipe->CloseChildEnd();
   if (child < 0) {
     close(fds[1]);
     return false;
+  }
+  std::string prefix = scenario != nullptr ? scenario->name + " " : "";
+  std::string child_name = "the child";
+  if (init_pipe) {
+    // runc: bootstrap data, wait for stage-0, read the pids, reap stage-1;
+    // from then on the init is stage-2.
+    fake_runc::StagePids pids = init_pipe->FollowStages(child);
+    for (const std::string& line : pids.report) Say(prefix + "parent: " + line);
+    if (pids.stage2 <= 0) {
+      close(fds[1]);
+      return false;
+    }
+    child = pids.stage2;
+    child_name = "stage-2";
   }
   bool ok;
   if (scenario != nullptr) {
@@ -303,12 +367,12 @@ bool StartInit(const char* self, int sync_fd, const std::string& init_type, bool
     PrintReport(scenario->name, report);
     ok = true;  // the reports say how it went; a scenario may fail on purpose
   } else {
-    ok = RunParentSide(fds[1], child, init_type == "setns");
+    ok = RunParentSide(fds[1], child, child_name, init_type == "setns");
   }
   close(fds[1]);
+  init_pipe.reset();
   int status = 0;
   waitpid(child, &status, 0);
-  std::string prefix = scenario != nullptr ? scenario->name + " " : "";
   Say(prefix + "parent: init exited with " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
   return ok && (scenario != nullptr || (WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
@@ -340,7 +404,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "init") == 0) return RunInit();
   int inits = 1, threads = 3, sync_fd = 4, exit_status = 0;
   std::string init_type = "standard", scenario_name, fixture_dir;
-  bool old_runc = false, idmap_helper = false, wait_for_signal = false;
+  bool old_runc = false, nsexec_stages = false, idmap_helper = false, wait_for_signal = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
@@ -350,11 +414,16 @@ int main(int argc, char** argv) {
     else if (a == "--init-type") init_type = next();
     else if (a == "--exit") exit_status = std::atoi(next());
     else if (a == "--old-runc") old_runc = true;
+    else if (a == "--nsexec-stages") nsexec_stages = true;
     else if (a == "--idmap-helper") idmap_helper = true;
     else if (a == "--wait-for-signal") wait_for_signal = true;
     else if (a == "--scenario") scenario_name = next();
     else if (a == "--fixture") fixture_dir = next();
     else if (a == "--speed") scenario_pacing.speed = std::atof(next());
+  }
+  if (old_runc && nsexec_stages) {
+    Say("parent: --nsexec-stages needs the sync socket of runc 1.2+, not --old-runc");
+    return 2;
   }
   // Idle threads, so the parent is multi-threaded like Go's runtime.
   std::atomic<bool> done{false};
@@ -381,11 +450,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (const synctrace::sim::Scenario& s : *scenarios) {
-      ok = StartInit("/proc/self/exe", sync_fd, s.init_type, old_runc, &s) && ok;
+      ok = StartInit("/proc/self/exe", sync_fd, s.init_type, old_runc, nsexec_stages, &s) && ok;
     }
     inits = 0;
   }
-  for (int i = 0; i < inits; ++i) ok = StartInit("/proc/self/exe", sync_fd, init_type, old_runc) && ok;
+  for (int i = 0; i < inits; ++i) {
+    ok = StartInit("/proc/self/exe", sync_fd, init_type, old_runc, nsexec_stages) && ok;
+  }
   done = true;
   for (std::thread& t : idle) t.join();
   if (wait_for_signal) {
