@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -60,6 +61,84 @@ std::string NewLogPath(const std::string& name) {
   return path;
 }
 
+// Every message a simulator peer reports it sent (report lines "... sent type:...")
+// appears in the log.
+void ExpectEverySentMessageLogged(const std::string& reports, const std::string& log_text) {
+  std::istringstream lines(reports);
+  for (std::string line; std::getline(lines, line);) {
+    size_t at = line.find(" sent type:");
+    if (at == std::string::npos) continue;
+    std::string sent;
+    ASSERT_TRUE(absl::CUnescape(line.substr(at + 6), &sent)) << line;  // reports are C-escaped
+    // A passed fd's number is the holder's: the sender's in the report, synctrace's in the log.
+    size_t fd_note = sent.rfind(" (fd:");
+    if (fd_note != std::string::npos) sent.erase(fd_note);
+    EXPECT_NE(log_text.find(sent), std::string::npos) << "not in the log: " << sent;
+  }
+}
+
+// fake_runc --nsexec-stages prints "parent: nsexec pids stage-0 A stage-1 B
+// stage-2 C", the one line that differs between runs: dropped for comparing.
+std::vector<std::string> WithoutPidLines(std::vector<std::string> lines) {
+  lines.erase(std::remove_if(lines.begin(), lines.end(),
+                             [](const std::string& l) {
+                               return l.find("parent: nsexec pids ") != std::string::npos;
+                             }),
+              lines.end());
+  return lines;
+}
+
+// The stage-2 pids of those lines, in order.
+std::vector<std::string> Stage2Pids(const std::string& out) {
+  std::vector<std::string> pids;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    size_t at = line.find("parent: nsexec pids ");
+    size_t stage2 = line.find(" stage-2 ");
+    if (at != std::string::npos && stage2 != std::string::npos) pids.push_back(line.substr(stage2 + 9));
+  }
+  return pids;
+}
+
+// `command` run as is and under `synctrace exec --log`: both must exit 0, and
+// the traced run must print the same lines (but the pid lines), nothing on stderr.
+struct PlainAndTraced {
+  ProcessResult plain, traced;
+  std::string log_text;
+};
+void RunPlainAndTraced(const std::vector<std::string>& command, const std::string& log_name,
+                       PlainAndTraced* runs) {
+  runs->plain = RunProcess(command);
+  ASSERT_EQ(runs->plain.exit_code, 0) << runs->plain.out << runs->plain.err;
+  std::string log = NewLogPath(log_name);
+  runs->traced = RunProcess(Exec(log, command));
+  ASSERT_EQ(runs->traced.exit_code, 0) << runs->traced.out << runs->traced.err;
+  EXPECT_EQ(WithoutPidLines(SortedLines(runs->traced.out)),
+            WithoutPidLines(SortedLines(runs->plain.out)));
+  EXPECT_EQ(runs->traced.err, "");
+  runs->log_text = ReadFile(log);
+}
+
+// The log's "procSeccomp: fd ..." notes.
+std::vector<std::string> SeccompNotes(const std::string& log_text) {
+  std::vector<std::string> notes;
+  std::istringstream lines(log_text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("note: procSeccomp: fd ") != std::string::npos) notes.push_back(line);
+  }
+  return notes;
+}
+
+// Whether `line` says "pid <pid>" (not a longer number starting so).
+bool NamesPid(const std::string& line, const std::string& pid) {
+  std::string word = "pid " + pid;
+  for (size_t at = line.find(word); at != std::string::npos; at = line.find(word, at + 1)) {
+    size_t after = at + word.size();
+    if (after == line.size() || !std::isdigit(static_cast<unsigned char>(line[after]))) return true;
+  }
+  return false;
+}
+
 TEST(ExecTest, ConversationIsTheSameWithAndWithoutSynctraceAndEveryMessageIsLogged) {
   std::vector<std::string> command = {kFakeRunc, "run", "c1", "--idmap-helper"};
   ProcessResult plain = RunProcess(command);
@@ -104,17 +183,90 @@ TEST(ExecTest, SimulatorScenariosGiveTheSamePeerReportsWithAndWithoutSynctrace) 
                                "type:procHooksDone", "type:procError", "seccomp notify"}) {
     EXPECT_THAT(text, HasSubstr(expected));
   }
-  // Every message a peer sent appears in the log.
-  std::istringstream lines(plain.out);
-  for (std::string line; std::getline(lines, line);) {
-    size_t at = line.find(" sent type:");
-    if (at == std::string::npos) continue;
-    std::string sent;
-    ASSERT_TRUE(absl::CUnescape(line.substr(at + 6), &sent)) << line;  // reports are C-escaped
-    // A passed fd's number is the holder's: the sender's in the report, synctrace's in the log.
-    size_t fd_note = sent.rfind(" (fd:");
-    if (fd_note != std::string::npos) sent.erase(fd_note);
-    EXPECT_NE(text.find(sent), std::string::npos) << "not in the log: " << sent;
+  ExpectEverySentMessageLogged(plain.out, text);
+}
+
+// Like real runc's nsexec: the vforked init (stage-0) clones stage-1 and
+// stage-2 with CLONE_PARENT and exits; stage-2, a child of the runc parent,
+// talks on the inherited sync fd and holds procSeccomp's fd.
+TEST(ExecTest, NsexecStagesConversationIsTheSameAndStage2TalksUntraced) {
+  PlainAndTraced runs;
+  ASSERT_NO_FATAL_FAILURE(
+      RunPlainAndTraced({kFakeRunc, "run", "c11", "--nsexec-stages"}, "nsexec", &runs));
+  for (const char* line : {"init: talking as runc:[2:INIT], a child of the runc parent\n",
+                           "init: TracerPid 0\n", "parent: stage-0 exited with 0\n",
+                           "parent: stage-1 (my child) exited with 0\n",
+                           "parent: stage-2 is my child\n",
+                           "parent: seccomp fd from stage-2 is /memfd:seccomp-stand-in",
+                           "parent: EOF from the child\n", "parent: init exited with 0\n"}) {
+    EXPECT_THAT(runs.traced.out, HasSubstr(line));
+  }
+  const std::string& text = runs.log_text;
+  EXPECT_THAT(text, HasSubstr("s1 session start"));
+  EXPECT_THAT(text, Not(HasSubstr("s2 ")));
+  EXPECT_THAT(text, HasSubstr("container c11"));
+  for (const char* type : {"procMountPlease", "procMountFd", "procSeccomp ", "procSeccompDone",
+                           "procReady", "procRun"}) {
+    EXPECT_THAT(text, HasSubstr(std::string("type:") + type)) << text;
+  }
+  EXPECT_THAT(text, HasSubstr("file:/proc/self/exe"));
+}
+
+// The simulator's scenarios through the stages: same peer reports, every
+// message logged, and procSeccomp's fd described where it is: in stage-2 (the
+// vforked stage-0 is long gone by then), as a seccomp notify fd.
+TEST(ExecTest, NsexecStagesScenariosGiveTheSameReportsAndTheSeccompFdIsDescribedInStage2) {
+  absl::StatusOr<synctrace::sim::SimFixture> fixture = synctrace::sim::SimFixture::Create();
+  ASSERT_TRUE(fixture.ok()) << fixture.status();
+  PlainAndTraced runs;
+  ASSERT_NO_FATAL_FAILURE(RunPlainAndTraced({kFakeRunc, "run", "sim", "--scenario", "all",
+                                             "--fixture", fixture->dir(), "--nsexec-stages"},
+                                            "nsexec-scenarios", &runs));
+  EXPECT_THAT(runs.traced.out,
+              HasSubstr("create child talking as runc:[2:INIT], a child of the runc parent\n"));
+  const std::string& text = runs.log_text;
+  EXPECT_THAT(text, HasSubstr("s8 session start"));  // one session per scenario
+  EXPECT_THAT(text, Not(HasSubstr("s9 ")));
+  ExpectEverySentMessageLogged(runs.plain.out, text);
+
+  std::vector<std::string> stage2 = Stage2Pids(runs.traced.out);
+  ASSERT_EQ(stage2.size(), 8u) << runs.traced.out;
+  std::vector<std::string> notes = SeccompNotes(text);
+  ASSERT_FALSE(notes.empty()) << text;  // the create scenario sends procSeccomp
+  for (const std::string& note : notes) {
+    EXPECT_THAT(note, HasSubstr("seccomp notify"));
+    EXPECT_TRUE(std::any_of(stage2.begin(), stage2.end(),
+                            [&](const std::string& pid) { return NamesPid(note, pid); }))
+        << note << " names no stage-2 pid of " << runs.traced.out;
+  }
+}
+
+TEST(ExecTest, NsexecStagesTwoInitsGiveTwoSessions) {
+  std::string log = NewLogPath("nsexec-two");
+  ProcessResult traced =
+      RunProcess(Exec(log, {kFakeRunc, "run", "c12", "--inits", "2", "--nsexec-stages"}));
+  ASSERT_EQ(traced.exit_code, 0) << traced.out << traced.err;
+  std::vector<std::string> lines = SortedLines(traced.out);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(),
+                       "init: talking as runc:[2:INIT], a child of the runc parent"), 2)
+      << traced.out;
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "parent: init exited with 0"), 2) << traced.out;
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "parent: EOF from the child"), 2) << traced.out;
+  std::string text = ReadFile(log);
+  EXPECT_THAT(text, HasSubstr("s1 session start"));
+  EXPECT_THAT(text, HasSubstr("s2 session start"));
+  EXPECT_THAT(text, HasSubstr("s1 parent->child type:procRun"));
+  EXPECT_THAT(text, HasSubstr("s2 parent->child type:procRun"));
+  EXPECT_THAT(text, Not(HasSubstr("s3 ")));
+  // Each session's procSeccomp fd is described in its own stage-2.
+  std::vector<std::string> stage2 = Stage2Pids(traced.out);
+  std::vector<std::string> notes = SeccompNotes(text);
+  ASSERT_EQ(stage2.size(), 2u) << traced.out;
+  ASSERT_EQ(notes.size(), 2u) << text;
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_THAT(notes[i], HasSubstr(" s" + std::to_string(i + 1) + " note: "));
+    EXPECT_THAT(notes[i], HasSubstr("seccomp-stand-in"));
+    EXPECT_TRUE(NamesPid(notes[i], stage2[i])) << notes[i] << " is not in stage-2 pid " << stage2[i];
   }
 }
 
