@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -151,6 +152,12 @@ ssize_t QueuedBytes(int fd) {
   int bytes = 0;
   if (ioctl(fd, FIONREAD, &bytes) != 0) return -errno;
   return bytes;
+}
+
+bool ShutDownAndDrained(int fd) {
+  pollfd p{fd, POLLRDHUP, 0};
+  if (poll(&p, 1, 0) != 1 || (p.revents & (POLLRDHUP | POLLHUP)) == 0) return false;
+  return QueuedBytes(fd) == 0;
 }
 
 }  // namespace synctrace

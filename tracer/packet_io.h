@@ -54,6 +54,11 @@ ssize_t SendPacket(int fd, std::string_view data, const std::vector<UniqueFd>& f
 // SOCK_SEQPACKET socket), or -errno.
 ssize_t QueuedBytes(int fd);
 
+// True when `fd`'s peer has shut down its sending side (POLLRDHUP/POLLHUP)
+// and nothing is queued any more: a 0-byte read from it was EOF, not a
+// 0-byte packet. Does not wait.
+bool ShutDownAndDrained(int fd);
+
 // Why `fd` cannot be one end of a sync socket ("fd 7 is not open", "fd 3 is a
 // SOCK_STREAM socket, not SOCK_SEQPACKET", ...), or "" when it is an open
 // AF_UNIX SOCK_SEQPACKET socket.

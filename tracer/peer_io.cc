@@ -52,8 +52,7 @@ ssize_t ReceivePacketWithin(int fd, ReceivedPacket* packet, int timeout_ms) {
 bool ReadsEofWithin(int fd, int timeout_ms) {
   ReceivedPacket packet;
   if (ReceivePacketWithin(fd, &packet, timeout_ms) != 0 || packet.had_control) return false;
-  pollfd p{fd, POLLRDHUP, 0};
-  return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)) != 0 && QueuedBytes(fd) == 0;
+  return ShutDownAndDrained(fd);
 }
 
 int CountOpenFds() {

@@ -68,12 +68,6 @@ absl::string_view DirName(Direction d) {
   return absl::string_view(name.data(), name.size());
 }
 
-bool IsEof(int fd) {
-  pollfd p{fd, POLLRDHUP, 0};
-  if (poll(&p, 1, 0) != 1 || (p.revents & (POLLRDHUP | POLLHUP)) == 0) return false;
-  return QueuedBytes(fd) == 0;
-}
-
 // Both flows of one session and what they share.
 class FlowPair {
  public:
@@ -103,7 +97,7 @@ class FlowPair {
         Fail(f, absl::StrCat("reading from the ", f.from, ": ", std::strerror(static_cast<int>(-n))));
         return;
       }
-      if (n == 0 && !packet.had_control && IsEof(f.source)) {
+      if (n == 0 && !packet.had_control && ShutDownAndDrained(f.source)) {
         Finish(f, absl::StrCat("EOF from the ", f.from, "; passed on to the ", f.to));
         return;
       }
