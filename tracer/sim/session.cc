@@ -77,9 +77,14 @@ void CheckMountFiles(const Scenario& s, const PeerReport& parent, const PeerRepo
   }
 }
 
+// "sim-bad-peer-unexpected-reply" for scenario "bad-peer/unexpected-reply".
+std::string SimContainerId(const Scenario& s) {
+  return absl::StrCat("sim-", absl::StrReplaceAll(s.name, {{"/", "-"}}));
+}
+
 std::string SimCommandLine(const Scenario& s) {
-  return absl::StrCat("[simulated] runc ", s.init_type == "setns" ? "exec" : "create",
-                      " sim-", absl::StrReplaceAll(s.name, {{"/", "-"}}));
+  return absl::StrCat("[simulated] runc ", s.init_type == "setns" ? "exec" : "create", " ",
+                      SimContainerId(s));
 }
 
 }  // namespace
@@ -239,7 +244,7 @@ SessionResult RunSimSession(const Scenario& scenario, const Pacing& pacing,
       info.parent_pid = parent->pid;
       info.child_pid = child->pid;
       info.command_line = SimCommandLine(scenario);
-      info.container_id = absl::StrCat("sim-", absl::StrReplaceAll(scenario.name, {{"/", "-"}}));
+      info.container_id = SimContainerId(scenario);
       info.init_type = scenario.init_type;
       result.session = trace->StartSession(info);
       Relay r(parent_pair[0], child_pair[1], result.session, trace, gate);  // owns both
