@@ -78,11 +78,7 @@ class Side {
  protected:
   absl::Status Write(const SimMessage& m) {
     absl::Status st = sock_.WriteSync(m);
-    if (st.ok()) {
-      SimMessage shown = m;
-      shown.flags = m.has_file() ? (m.flags | 1) : (m.flags & ~int64_t{1});
-      r_->sent.push_back(shown.String());
-    }
+    if (st.ok()) r_->sent.push_back(m.AsSent().String());
     return st;
   }
 

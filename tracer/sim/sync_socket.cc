@@ -60,6 +60,13 @@ std::string GoErrnoText(int err) {
   return text;
 }
 
+SimMessage SimMessage::AsSent() const {
+  SimMessage m = *this;
+  m.flags &= ~kSyncFlagHasFd;
+  if (m.has_file()) m.flags |= kSyncFlagHasFd;
+  return m;
+}
+
 std::string SimMessage::String() const {
   std::string out = absl::StrCat("type:", type);
   if (flags != 0) absl::StrAppend(&out, " flags:0b", Binary(flags));
@@ -91,9 +98,7 @@ absl::Status SyncSocket::WriteRawPacket(std::string_view bytes) {
 }
 
 absl::Status SyncSocket::WriteSync(const SimMessage& message) {
-  SimMessage m = message;
-  m.flags &= ~kSyncFlagHasFd;
-  if (m.has_file()) m.flags |= kSyncFlagHasFd;
+  SimMessage m = message.AsSent();
   if (absl::Status s = WriteRawPacket(MarshalSyncT(m)); !s.ok()) {
     return absl::UnavailableError(absl::StrCat("writing sync ", m.type, ": ", s.message()));
   }

@@ -50,6 +50,8 @@ struct SimMessage {
     return m;
   }
   bool has_file() const { return file_fd >= 0; }
+  // The message as WriteSync sends it: flags bit 0 set iff it has a file.
+  SimMessage AsSent() const;
   // runc's syncT.String(): "type:procMountFd flags:0b1 arg:{...} file:/data (fd:9)".
   std::string String() const;
 };
