@@ -58,13 +58,13 @@ std::string BreakpointGate::HoldReasonLocked(Direction direction, const WirePack
   if (types_.count(m.type)) return absl::StrCat("breakpoint on ", m.type);
   if (on_anomaly_) {
     if (!m.anomalies.empty()) {
-      return absl::StrCat("anomaly: ", Sv(AnomalyName(m.anomalies.front().code)));
+      return absl::StrCat("anomaly: ", Av(AnomalyName(m.anomalies.front().code)));
     }
     if (!packet.fds.empty() && !(m.flags & kSyncFlagHasFd)) return "anomaly: fds on a JSON packet";
     if (packet.control_truncated) return "anomaly: control data truncated";
     const SyncTypeInfo* info = FindSyncType(m.type_id);
     if (info && info->sender != Sender::kEither && info->sender != SenderOf(direction)) {
-      return absl::StrCat("anomaly: ", Sv(AnomalyName(AnomalyCode::kWrongSender)));
+      return absl::StrCat("anomaly: ", Av(AnomalyName(AnomalyCode::kWrongSender)));
     }
   }
   return "";

@@ -587,7 +587,7 @@ void CursesTui::DrawStatus(int* y, const EventStore::Reader& r) {
     attr_t a = color_ ? COLOR_PAIR(kPairHeld) | A_BOLD : A_REVERSE | A_BOLD;
     Put((*y)++, 0,
         absl::StrCat("HELD, not forwarded: ", SessionName(h.session), " ",
-                     Sv(DirectionArrow(h.direction, unicode_)), " ", Printable(h.what), " (", h.why,
+                     Av(DirectionArrow(h.direction, unicode_)), " ", Printable(h.what), " (", h.why,
                      ")  c: continue  s: step"),
         a, COLS);
     if (*y >= LINES / 3) break;
@@ -660,7 +660,7 @@ void CursesTui::DrawHelpScreen() {
   }
   for (const SyncTypeInfo& t : SyncTypeTable()) {
     if (y >= LINES - 1) break;
-    Put(y++, 0, absl::StrCat("  ", Sv(t.name), ": ", Sv(t.summary)), A_DIM, COLS);
+    Put(y++, 0, absl::StrCat("  ", Av(t.name), ": ", Av(t.summary)), A_DIM, COLS);
   }
 }
 

@@ -31,7 +31,7 @@ void AddPairing(const EventStore::Reader& reader, const StoreRecord& r, const Tr
     if (r.has(StoreRecord::kBitRequest)) {
       const SyncTypeInfo* reply = info ? FindSyncType(info->expected_reply) : nullptr;
       lines->Add(LineStyle::kAnomaly,
-                 absl::StrCat("no reply yet (expects ", reply ? Sv(reply->name) : "a reply", ")"));
+                 absl::StrCat("no reply yet (expects ", reply ? Av(reply->name) : "a reply", ")"));
     }
     return;
   }
@@ -41,7 +41,7 @@ void AddPairing(const EventStore::Reader& reader, const StoreRecord& r, const Tr
     const StoreRecord& o = reader.record(static_cast<uint64_t>(other));
     TraceEvent oe = reader.Decode(static_cast<uint64_t>(other));
     what = absl::StrCat(Printable(oe.message.type), " at ", fmt.Time(o.mono_ns), " (",
-                        Sv(DirectionArrow(o.direction, fmt.unicode())), ")");
+                        Av(DirectionArrow(o.direction, fmt.unicode())), ")");
   }
   if (e.latency_ns >= 0) {
     lines->Add(LineStyle::kPlain, absl::StrCat("answers request #", r.pair_seq, ": ", what,
@@ -83,7 +83,7 @@ std::vector<DetailLine> DetailLines(const EventStore::Reader& reader, uint64_t o
   } else {
     const SyncMessage& m = e.message;
     lines.Add(LineStyle::kHeading, absl::StrCat("#", r.seq, "  ", where, "  ",
-                                                Sv(DirectionName(r.direction))));
+                                                Av(DirectionName(r.direction))));
     lines.Add(LineStyle::kPlain, Printable(m.String()));
     AddPairing(reader, r, e, fmt, &lines);
     if (std::optional<std::string_view> arg = m.arg()) {
@@ -96,13 +96,13 @@ std::vector<DetailLine> DetailLines(const EventStore::Reader& reader, uint64_t o
     }
     for (const FdDescription& fd : m.stray_fds) AddFd("stray fd: ", fd, &lines);
     if (const SyncTypeInfo* info = FindSyncType(m.type_id)) {
-      lines.Add(LineStyle::kDim, absl::StrCat(Sv(info->name), ": ", Sv(info->summary)));
+      lines.Add(LineStyle::kDim, absl::StrCat(Av(info->name), ": ", Av(info->summary)));
     }
   }
   if (!e.anomalies().empty()) {
     lines.Heading(absl::StrCat(e.anomalies().size(), " anomal", e.anomalies().size() == 1 ? "y:" : "ies:"));
     for (const Anomaly& a : e.anomalies()) {
-      lines.Add(LineStyle::kAnomaly, absl::StrCat("! ", Sv(AnomalyName(a.code)), ": ", Printable(a.Explain())));
+      lines.Add(LineStyle::kAnomaly, absl::StrCat("! ", Av(AnomalyName(a.code)), ": ", Printable(a.Explain())));
     }
   }
   if (r.kind == RowKind::kMessage) {

@@ -120,12 +120,12 @@ std::string RowFormatter::Row(const StoreRecord& r, const TraceEvent& e,
   if (r.kind != RowKind::kMessage) {
     absl::StrAppend(&row, r.kind == RowKind::kMarker ? "    " : " #  ",
                     r.notable() ? "! " : "  ", Printable(NonMessageText(r, e)));
-    for (const Anomaly& a : e.anomalies()) absl::StrAppend(&row, " [", Sv(AnomalyName(a.code)), "]");
+    for (const Anomaly& a : e.anomalies()) absl::StrAppend(&row, " [", Av(AnomalyName(a.code)), "]");
     return row;
   }
   const SyncMessage& m = e.message;
   std::string type = m.is_raw_packet ? "(raw packet)" : (m.type.empty() ? "(no type)" : m.type);
-  absl::StrAppend(&row, Sv(DirectionArrow(r.direction, unicode_)), r.notable() ? " ! " : "   ");
+  absl::StrAppend(&row, Av(DirectionArrow(r.direction, unicode_)), r.notable() ? " ! " : "   ");
   absl::StrAppend(&row, absl::StrFormat("%-*s", kTypeWidth, Printable(type)));
   if (r.latency_ns >= 0) absl::StrAppend(&row, " lat ", FormatDuration(r.latency_ns));
   std::string flags = Flags(m.flags);
@@ -136,7 +136,7 @@ std::string RowFormatter::Row(const StoreRecord& r, const TraceEvent& e,
     absl::StrAppend(&row, " ", Printable(m.raw.substr(0, 64)));
   }
   if (m.file) absl::StrAppend(&row, " file:", Printable(m.file->name));
-  for (const Anomaly& a : m.anomalies) absl::StrAppend(&row, " [", Sv(AnomalyName(a.code)), "]");
+  for (const Anomaly& a : m.anomalies) absl::StrAppend(&row, " [", Av(AnomalyName(a.code)), "]");
   return row;
 }
 

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
+#include "decoder/absl_compat.h"  // Av(): std::string_view -> absl::string_view for absl::StrCat
 #include "decoder/event.h"
 #include "ui/event_store.h"
 
@@ -32,8 +32,6 @@ std::string FormatDuration(int64_t ns);
 std::string FormatBytes(uint64_t bytes);
 // Replaces control and non-ASCII bytes with '.' (keeps the width = byte count).
 std::string Printable(std::string_view s);
-// std::string_view -> Debian Abseil's own absl::string_view (for absl::StrCat).
-inline absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 // "C→P" / "C←P" (or "C->P" / "C<-P" without unicode).
 std::string_view DirectionArrow(Direction direction, bool unicode);
 // Classic hex dump lines: "0000  7b 22 74 ...  {"t..."

@@ -14,7 +14,7 @@ std::string Sessions(const std::map<int, SessionSummary>& sessions) {
   if (sessions.empty()) return "no session yet";
   std::vector<std::string> parts;
   for (const auto& [n, s] : sessions) {
-    std::string part = absl::StrCat(SessionName(n), " ", Sv(SessionStateName(s.state)));
+    std::string part = absl::StrCat(SessionName(n), " ", Av(SessionStateName(s.state)));
     if (s.parent_pid || s.child_pid) {
       absl::StrAppend(&part, " pid ", s.parent_pid ? absl::StrCat(s.parent_pid) : "?", "/",
                       s.child_pid ? absl::StrCat(s.child_pid) : "?");
@@ -44,8 +44,8 @@ std::vector<std::string> StatusLines(const EventStore::Reader& r, const StatusFi
   std::string line1 = absl::StrCat(
       " synctrace ", fig.title, " | ", FormatDuration(std::max<int64_t>(0, fig.now_mono_ns - fig.start_mono_ns)),
       " | ", view, " | ", st.messages, " msgs (",
-      Sv(DirectionArrow(Direction::kChildToParent, fig.unicode)), " ", st.by_direction[0], ", ",
-      Sv(DirectionArrow(Direction::kParentToChild, fig.unicode)), " ", st.by_direction[1], ")");
+      Av(DirectionArrow(Direction::kChildToParent, fig.unicode)), " ", st.by_direction[0], ", ",
+      Av(DirectionArrow(Direction::kParentToChild, fig.unicode)), " ", st.by_direction[1], ")");
   if (st.anomalies) absl::StrAppend(&line1, " | ", st.anomalies, " anomal", st.anomalies == 1 ? "y" : "ies");
   if (st.errors) absl::StrAppend(&line1, " | ", st.errors, " procError");
   if (st.missed) absl::StrAppend(&line1, " | MISSED ", st.missed, " events");
@@ -61,7 +61,7 @@ std::vector<std::string> StatusLines(const EventStore::Reader& r, const StatusFi
     std::vector<std::string> waits;
     for (const PendingRequest& p : pending) {
       const SyncTypeInfo* info = FindSyncType(p.type_id);
-      waits.push_back(absl::StrCat(SessionName(p.session), " ", info ? Sv(info->name) : "?", " ",
+      waits.push_back(absl::StrCat(SessionName(p.session), " ", info ? Av(info->name) : "?", " ",
                                    FormatDuration(std::max<int64_t>(0, fig.now_mono_ns - p.since_mono_ns))));
     }
     parts.push_back("waiting: " + absl::StrJoin(waits, ", "));
