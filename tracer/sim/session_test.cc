@@ -3,12 +3,10 @@
 // reported, and that the peers' experience is the same both ways.
 #include "tracer/sim/session.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <atomic>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,8 @@
 #include "absl/time/clock.h"
 #include "decoder/event_sink.h"
 #include "gtest/gtest.h"
+#include "tracer/peer_io.h"
+#include "tracer/recording_sink.h"
 #include "tracer/sim/peer_report.h"
 #include "tracer/sim/scenario.h"
 #include "tracer/trace.h"
@@ -24,22 +24,6 @@
 namespace synctrace {
 namespace sim {
 namespace {
-
-class CapturingSink : public EventSink {
- public:
-  void Consume(const TraceEvent& event) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.push_back(event);
-  }
-  std::vector<TraceEvent> events() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return events_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<TraceEvent> events_;
-};
 
 std::vector<std::string> AllNames() {
   std::vector<std::string> names;
@@ -78,12 +62,6 @@ bool AnyAnomaly(const std::vector<TraceEvent>& events, int session, AnomalyCode 
   return false;
 }
 
-int OpenFdCount() {
-  int count = 0;
-  for (int fd = 0; fd < 4096; ++fd) count += fcntl(fd, F_GETFD) >= 0;
-  return count;
-}
-
 class ScenarioTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -100,11 +78,11 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(ScenarioTest, ThroughTheRelayPeersBehaveAsRuncAndSynctraceReportsIt) {
-  CapturingSink sink;
+  RecordingSink sink;
   Trace trace({&sink}, MonotonicNowNs());
-  int fds_before = OpenFdCount();
+  int fds_before = CountOpenFds();
   SessionResult relayed = RunSimSession(scenario_, Pacing{}, Connection::kThroughRelay, &trace);
-  EXPECT_EQ(OpenFdCount(), fds_before) << "the session leaked fds in synctrace's process";
+  EXPECT_EQ(CountOpenFds(), fds_before) << "the session leaked fds in synctrace's process";
   trace.Close();
   EXPECT_TRUE(relayed.problems.empty()) << absl::StrJoin(relayed.problems, "\n") << "\n"
                                         << relayed.parent.Describe() << "\n"
@@ -192,7 +170,7 @@ TEST_P(ScenarioTest, DirectlyConnectedPeersExperienceTheSameAsThroughTheRelay) {
   EXPECT_TRUE(direct.problems.empty()) << absl::StrJoin(direct.problems, "\n") << "\n"
                                        << direct.parent.Describe() << "\n"
                                        << direct.child.Describe();
-  CapturingSink sink;
+  RecordingSink sink;
   Trace trace({&sink}, MonotonicNowNs());
   SessionResult relayed = RunSimSession(scenario_, Pacing{}, Connection::kThroughRelay, &trace);
   trace.Close();

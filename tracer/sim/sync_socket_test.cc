@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "gtest/gtest.h"
+#include "tracer/peer_io.h"
 
 namespace synctrace {
 namespace sim {
@@ -44,11 +45,6 @@ class SyncSocketTest : public ::testing::Test {
       for (int k = 0; k < count; ++k) std::memcpy(CMSG_DATA(c) + k * sizeof(int), &fd, sizeof(int));
     }
     ASSERT_GE(sendmsg(sock, &msg, 0), 0);
-  }
-  int OpenFdCount() {
-    int count = 0;
-    for (int fd = 0; fd < 1024; ++fd) count += fcntl(fd, F_GETFD) >= 0;
-    return count;
   }
   int fds_[2];
 };
@@ -92,13 +88,13 @@ TEST_F(SyncSocketTest, PassesAFileWithItsName) {
 TEST_F(SyncSocketTest, RejectsTwoFdsAndClosesThem) {
   SyncSocket child(fds_[0], "sync", absl::Seconds(5));
   int file = open("/", O_PATH | O_CLOEXEC);
-  int before = OpenFdCount();
+  int before = CountOpenFds();
   ASSERT_EQ(write(fds_[1], R"({"type":"procMountFd","flags":1,"arg":{}})", 41), 41);
   SendWithFds(fds_[1], "/", file, 2);
   SyncReadResult r = child.ReadSync();
   // Room for one fd is CMSG_SPACE(4), which holds two on 64-bit: runc sees both and refuses.
   EXPECT_EQ(r.error, "receiving fd from sync procMountFd failed: recvfd: number of fds is not 1: 2");
-  EXPECT_EQ(OpenFdCount(), before);
+  EXPECT_EQ(CountOpenFds(), before);
   close(file);
 }
 
