@@ -74,7 +74,8 @@ void Say(const std::string& line) {
   (void)!write(STDOUT_FILENO, out.data(), out.size());
 }
 
-// One packet; "" on EOF, nullopt-like "\x01ERR" on error.
+// Reads one packet, and into *passed_fd (when given) the fd that came with it
+// or -1. False on EOF (or a 0-byte packet, as runc reads it) and on errors.
 bool ReadPacket(int fd, std::string* data, int* passed_fd) {
   ssize_t size;
   do {
