@@ -11,21 +11,13 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "tracer/interpose/ptrace_stops.h"
 
 namespace synctrace {
 namespace {
 
 absl::Status ThreadError(pid_t tid, const std::string& what, int err) {
   return absl::UnavailableError(absl::StrCat(what, " in thread ", tid, ": ", std::strerror(err)));
-}
-
-// The op of the syscall-stop the thread is in (0 when not a syscall stop).
-int SyscallStopOp(pid_t tid) {
-  __ptrace_syscall_info info{};
-  if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) {
-    return 0;
-  }
-  return info.op;
 }
 
 }  // namespace
@@ -42,46 +34,16 @@ absl::Status RemoteSyscaller::Begin() {
 }
 
 absl::Status RemoteSyscaller::StepTo(int op, const char* what) {
-  for (;;) {
-    if (ptrace(PTRACE_SYSCALL, tid_, nullptr, nullptr) != 0) {
-      return ThreadError(tid_, absl::StrCat("resuming for ", what), errno);
-    }
-    int status = 0;
-    pid_t got;
-    do {
-      got = waitpid(tid_, &status, __WALL);
-    } while (got < 0 && errno == EINTR);
-    if (got < 0) return ThreadError(tid_, absl::StrCat("waiting during ", what), errno);
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      death_status_ = status;
-      return absl::AbortedError(absl::StrCat("thread ", tid_, " died during ", what));
-    }
-    if (!WIFSTOPPED(status)) continue;
-    int sig = WSTOPSIG(status);
-    if (sig == (SIGTRAP | 0x80)) {
-      if (SyscallStopOp(tid_) == op) return absl::OkStatus();
-      continue;
-    }
-    if (status >> 16 != 0) continue;  // an event stop (group-stop trap): resume
-    held_signals_.push_back(sig);     // a signal: deliver it after we are done
-  }
+  return StepToSyscallStop(tid_, op, what, &held_signals_, &death_status_);
 }
 
 absl::Status RemoteSyscaller::StepOver(uint64_t insn, const char* what) {
   uint64_t after_insn = insn + SyscallInstructionSize();
   for (;;) {
-    if (ptrace(PTRACE_SINGLESTEP, tid_, nullptr, nullptr) != 0) {
-      return ThreadError(tid_, absl::StrCat("stepping for ", what), errno);
-    }
     int status = 0;
-    pid_t got;
-    do {
-      got = waitpid(tid_, &status, __WALL);
-    } while (got < 0 && errno == EINTR);
-    if (got < 0) return ThreadError(tid_, absl::StrCat("waiting during ", what), errno);
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      death_status_ = status;
-      return absl::AbortedError(absl::StrCat("thread ", tid_, " died during ", what));
+    if (absl::Status s = ResumeAndWait(tid_, PTRACE_SINGLESTEP, what, &status, &death_status_);
+        !s.ok()) {
+      return s;
     }
     if (!WIFSTOPPED(status)) continue;
     if (status >> 16 != 0) continue;  // an event stop (group-stop trap): step again

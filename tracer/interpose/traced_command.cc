@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "tracer/interpose/proc_files.h"
+#include "tracer/interpose/ptrace_stops.h"
 
 namespace synctrace {
 namespace {
@@ -21,22 +22,8 @@ namespace {
 constexpr long kOptions = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
                           PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD;
 
-pid_t WaitFor(pid_t pid, int* status) {
-  pid_t got;
-  do {
-    got = waitpid(pid, status, __WALL);
-  } while (got < 0 && errno == EINTR);
-  return got;
-}
-
 bool IsGroupStopSignal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
-}
-
-int SyscallStopOp(pid_t tid) {
-  __ptrace_syscall_info info{};
-  if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) return 0;
-  return info.op;
 }
 
 }  // namespace
@@ -93,7 +80,7 @@ absl::StatusOr<pid_t> TracedCommand::Start() {
   close(err_pipe[0]);
   if (n == sizeof exec_errno) {
     int status;
-    WaitFor(pid, &status);
+    WaitForTask(pid, &status);
     return absl::NotFoundError(
         absl::StrCat("cannot run ", argv_[0], ": ", std::strerror(exec_errno)));
   }
@@ -126,34 +113,21 @@ void TracedCommand::OnNewTask(pid_t tid) {
 void TracedCommand::DetachNewChild(pid_t child) {
   if (detached_early_.erase(child) != 0) return;
   int status = 0;
-  if (WaitFor(child, &status) != child) return;
+  if (WaitForTask(child, &status) != child) return;
   if (WIFSTOPPED(status)) ptrace(PTRACE_DETACH, child, nullptr, 0);
 }
 
 bool TracedCommand::StepToSyscallExit(pid_t tid) {
   std::vector<int> held;
-  bool at_exit = false;
-  for (;;) {
-    if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) break;
-    int status = 0;
-    if (WaitFor(tid, &status) != tid) break;
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      OnTaskGone(tid, status);
-      return false;
-    }
-    if (!WIFSTOPPED(status)) continue;
-    int sig = WSTOPSIG(status);
-    if (sig == (SIGTRAP | 0x80)) {
-      if (SyscallStopOp(tid) == PTRACE_SYSCALL_INFO_EXIT) {
-        at_exit = true;
-        break;
-      }
-      continue;
-    }
-    if (status >> 16 == 0) held.push_back(sig);
+  std::optional<int> death;
+  absl::Status at_exit =
+      StepToSyscallStop(tid, PTRACE_SYSCALL_INFO_EXIT, "the vfork's exit", &held, &death);
+  if (death) {
+    OnTaskGone(tid, *death);
+    return false;
   }
   for (int sig : held) syscall(SYS_tgkill, TgidOf(tid), tid, sig);
-  return at_exit;
+  return at_exit.ok();
 }
 
 void TracedCommand::OnEventStop(pid_t tid, int status, VforkHandler* handler) {
@@ -205,11 +179,11 @@ void TracedCommand::OnEventStop(pid_t tid, int status, VforkHandler* handler) {
 int TracedCommand::Follow(VforkHandler* handler) {
   int status = 0;
   if (!traced_) {
-    WaitFor(pid_, &status);
+    WaitForTask(pid_, &status);
     return status;
   }
   while (!command_status_.has_value()) {
-    pid_t tid = WaitFor(-1, &status);
+    pid_t tid = WaitForTask(-1, &status);
     if (tid < 0) {
       report_(absl::StrCat("lost track of ", argv_[0], " (wait: ", std::strerror(errno), ")"));
       return W_EXITCODE(1, 0);
