@@ -244,15 +244,6 @@ bool PollStep(int* waited_us, int timeout_ms) {
 
 }  // namespace
 
-bool WaitForEnvironment(pid_t pid, int timeout_ms) {
-  for (int waited_us = 0;;) {
-    std::optional<EnvironmentBounds> bounds = ReadEnvironmentBounds(pid);
-    if (!bounds) return false;
-    if (bounds->laid_out()) return true;
-    if (!PollStep(&waited_us, timeout_ms)) return false;
-  }
-}
-
 absl::StatusOr<ProcEnviron> ReadSettledEnviron(pid_t pid, int timeout_ms) {
   std::string path = absl::StrCat("/proc/", pid, "/environ");
   for (int waited_us = 0;;) {

@@ -43,19 +43,16 @@ absl::StatusOr<std::vector<int>> FdsOfSocket(pid_t pid, uint64_t inode);
 // True when one of PID's epoll fds watches an fd whose inode is INODE
 // (from the "tfd: ... ino:" lines of the epoll fds' fdinfo).
 bool EpollWatchesInode(pid_t pid, uint64_t inode);
-// Waits (up to `timeout_ms`) until PID's environment is in place after an
-// execve: a vfork parent is released while the kernel is still setting up the
-// child's new stack, before /proc/PID/environ shows anything (env_end, field
-// 51 of /proc/PID/stat, is 0 until then, then equal to env_start while the
-// kernel counts the strings; end_code, field 27, is set once it is done).
-// False on timeout or when PID is gone.
-bool WaitForEnvironment(pid_t pid, int timeout_ms);
-// ReadEnviron once the environment is laid out (WaitForEnvironment), and
-// whole: PID may exec again while we read it (runc 1.1's init re-executes
-// itself at once), which cuts the read short or empties it. So the read counts
-// only when the bounds in /proc/PID/stat are the same before and after it and
-// it has every byte between them; otherwise it is made again. An error when
-// PID is gone or no whole read was possible within `timeout_ms`.
+// PID's environment (ReadEnviron), once it is in place and read whole. A
+// vfork parent is released while the kernel is still setting up the child's
+// new stack: env_end (field 51 of /proc/PID/stat) is 0 until then, then equal
+// to env_start while the kernel counts the strings; end_code (field 27) is set
+// once that is done, so the read waits for both. And PID may exec again while
+// we read it (runc 1.1's init re-executes itself at once), which cuts the read
+// short or empties it: it counts only when the bounds in /proc/PID/stat are
+// the same before and after it and it has every byte between them; otherwise
+// it is made again. An error when PID is gone or no whole read was possible
+// within `timeout_ms`.
 absl::StatusOr<ProcEnviron> ReadSettledEnviron(pid_t pid, int timeout_ms);
 // The children of every thread of TGID (/proc/TGID/task/*/children): among
 // them the processes runc init's stages clone with CLONE_PARENT. Empty when

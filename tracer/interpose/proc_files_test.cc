@@ -62,7 +62,7 @@ TEST(ProcFilesTest, FindsOurFdsOfASocketAndTheirCloexecFlag) {
 
 TEST(ProcFilesTest, EnvironmentCmdlineAndStatus) {
   setenv("SYNCTRACE_PROC_FILES_TEST", "yes", 1);  // not in /proc (set after exec)
-  EXPECT_TRUE(WaitForEnvironment(getpid(), 100));
+  EXPECT_TRUE(ReadSettledEnviron(getpid(), 100).ok());
   absl::StatusOr<ProcEnviron> env = ReadEnviron(getpid());
   ASSERT_TRUE(env.ok());
   EXPECT_FALSE(env->Get("SYNCTRACE_PROC_FILES_TEST").has_value());
@@ -81,7 +81,7 @@ TEST(ProcFilesTest, EnvironmentCmdlineAndStatus) {
 // first set to env_start and only moves to the end once every string is
 // counted. With a large environment that takes long enough that a read made
 // too early misses the last variable (where runc's _LIBCONTAINER_* go).
-TEST(ProcFilesTest, WaitForEnvironmentWaitsUntilTheWholeEnvironmentIsThere) {
+TEST(ProcFilesTest, ReadSettledEnvironWaitsUntilTheWholeEnvironmentIsThere) {
   std::vector<std::string> strings;
   for (int i = 0; i < 20000; ++i) strings.push_back("PAD_" + std::to_string(i) + "=" + std::string(40, 'x'));
   strings.push_back("LAST_VARIABLE=here");
@@ -93,8 +93,8 @@ TEST(ProcFilesTest, WaitForEnvironmentWaitsUntilTheWholeEnvironmentIsThere) {
   for (int trial = 0; trial < 10; ++trial) {
     pid_t child = -1;
     ASSERT_EQ(posix_spawn(&child, sleep_path, nullptr, nullptr, argv, envp.data()), 0);
-    bool waited = WaitForEnvironment(child, 5000);
-    absl::StatusOr<ProcEnviron> env = ReadEnviron(child);
+    absl::StatusOr<ProcEnviron> env = ReadSettledEnviron(child, 5000);
+    bool waited = env.ok();
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
     ASSERT_TRUE(waited) << "trial " << trial;
