@@ -42,12 +42,8 @@ uint64_t InstructionPointer(const ArchRegs& regs) { return regs.rip; }
 
 uint64_t SyscallInstructionSize() { return 2; }
 
-bool IsSyscallInstructionAt(pid_t tid, uint64_t address) {
-  errno = 0;
-  long word = ptrace(PTRACE_PEEKTEXT, tid, address, nullptr);
-  if (errno != 0) return false;
-  return (word & 0xffff) == 0x050f;  // 0f 05: syscall
-}
+// 0f 05: syscall (the low bytes of a little-endian word read there).
+constexpr uint64_t kSyscallInstruction = 0x050f, kSyscallInstructionMask = 0xffff;
 
 ArchRegs PrepareSyscall(const ArchRegs& saved, long number, const SyscallArgs& args) {
   ArchRegs regs = saved;
@@ -71,12 +67,8 @@ uint64_t InstructionPointer(const ArchRegs& regs) { return regs.pc; }
 
 uint64_t SyscallInstructionSize() { return 4; }
 
-bool IsSyscallInstructionAt(pid_t tid, uint64_t address) {
-  errno = 0;
-  long word = ptrace(PTRACE_PEEKTEXT, tid, address, nullptr);
-  if (errno != 0) return false;
-  return (static_cast<uint64_t>(word) & 0xffffffffu) == 0xd4000001u;  // svc #0
-}
+// svc #0
+constexpr uint64_t kSyscallInstruction = 0xd4000001, kSyscallInstructionMask = 0xffffffff;
 
 ArchRegs PrepareSyscall(const ArchRegs& saved, long number, const SyscallArgs& args) {
   // x7 is the kernel's syscall-stop entry/exit marker: writes to it at a
@@ -94,5 +86,12 @@ ArchRegs PrepareSyscall(const ArchRegs& saved, long number, const SyscallArgs& a
 long SyscallResult(const ArchRegs& regs) { return static_cast<long>(regs.regs[0]); }
 
 #endif
+
+bool IsSyscallInstructionAt(pid_t tid, uint64_t address) {
+  errno = 0;
+  long word = ptrace(PTRACE_PEEKTEXT, tid, address, nullptr);
+  if (errno != 0) return false;
+  return (static_cast<uint64_t>(word) & kSyscallInstructionMask) == kSyscallInstruction;
+}
 
 }  // namespace synctrace
