@@ -32,6 +32,7 @@ const char kFakeRunc[] = "tracer/fake_runc/fake_runc";
 using synctrace::testing_util::ProcessResult;
 using synctrace::testing_util::ReadFile;
 using synctrace::testing_util::RunProcess;
+using synctrace::testing_util::SortedLines;
 using synctrace::testing_util::TempDir;
 
 std::string Absolute(const std::string& path) {
@@ -39,14 +40,6 @@ std::string Absolute(const std::string& path) {
   std::string out = real != nullptr ? real : path;
   free(real);
   return out;
-}
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
 }
 
 std::vector<std::string> Exec(const std::string& log, std::vector<std::string> command) {

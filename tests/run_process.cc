@@ -40,6 +40,14 @@ std::vector<std::string> ListDir(const std::string& dir) {
   return names;
 }
 
+std::vector<std::string> SortedLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
 RunningProcess StartProcess(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env) {
   static int counter = 0;

@@ -40,6 +40,8 @@ std::string TempDir();
 std::string ReadFile(const std::string& path);
 // The names in `dir` (without "." and ".."), sorted; empty when it cannot be read.
 std::vector<std::string> ListDir(const std::string& dir);
+// The lines of `text` (without their '\n'), sorted: output compared regardless of order.
+std::vector<std::string> SortedLines(const std::string& text);
 // `env` entries ("NAME=value") are added to (or replace) the inherited environment.
 RunningProcess StartProcess(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env = {});

@@ -33,15 +33,8 @@ const char kGoSource[] = "tests/go_runc/go_runc.go";
 using synctrace::testing_util::ProcessResult;
 using synctrace::testing_util::ReadFile;
 using synctrace::testing_util::RunProcess;
+using synctrace::testing_util::SortedLines;
 using synctrace::testing_util::TempDir;
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
 
 // The go tool: on PATH, or where Debian's golang-go puts it.
 std::string FindGo() {
