@@ -699,10 +699,4 @@ std::unique_ptr<Tui> MakeTerminalTui(const TuiOptions& options, std::string* why
   return std::make_unique<CursesTui>(options);
 }
 
-std::unique_ptr<Tui> MakeTerminalTui(int64_t start_mono_ns, std::string* why_not) {
-  TuiOptions options;
-  options.start_mono_ns = start_mono_ns;
-  return MakeTerminalTui(options, why_not);
-}
-
 }  // namespace synctrace

@@ -7,7 +7,9 @@
 // 30 times a second, only when something changed.
 //
 // Example:
-//   std::unique_ptr<Tui> tui = MakeTerminalTui(start_ns, &why_not);  // nullptr: use text
+//   TuiOptions options;
+//   options.start_mono_ns = start_ns;
+//   std::unique_ptr<Tui> tui = MakeTerminalTui(options, &why_not);  // nullptr: use text
 //   Relay relay(p, c, s, &trace, tui->gate());
 //   return tui->Run([&] { return relay_running.load(); });
 #ifndef SYNCTRACE_UI_CURSES_TUI_H_
@@ -37,8 +39,6 @@ bool TerminalUsable(std::string* why);
 
 // The TUI, or nullptr when !TerminalUsable().
 std::unique_ptr<Tui> MakeTerminalTui(const TuiOptions& options, std::string* why_not = nullptr);
-// Same, for ui/outputs.cc: time zero only.
-std::unique_ptr<Tui> MakeTerminalTui(int64_t start_mono_ns, std::string* why_not = nullptr);
 
 // For the benchmark (bench/tui_bench.cc): the same TUI on explicit terminal
 // streams (e.g. /dev/null with LINES/COLUMNS set), drawing a frame on demand

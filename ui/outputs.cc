@@ -17,13 +17,6 @@
 namespace synctrace {
 namespace {
 
-// THE place where the TUI plugs in: the terminal TUI when stdout is a usable
-// terminal, else nullptr (TERM=dumb, no terminal, ...) and the caller falls
-// back to text on stdout.
-std::unique_ptr<Tui> MakeTuiForTerminal(int64_t start_mono_ns) {
-  return MakeTerminalTui(start_mono_ns);
-}
-
 absl::StatusOr<int> OpenLogFile(const std::string& path, const char* flag) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -63,7 +56,10 @@ absl::StatusOr<Outputs> OpenOutputs(const OutputOptions& options, int64_t start_
   if (!outputs.owned_.empty()) return outputs;
 
   if (options.allow_tui && isatty(STDOUT_FILENO)) {
-    std::unique_ptr<Tui> tui = MakeTuiForTerminal(start_mono_ns);
+    // nullptr when the terminal is not usable (TERM=dumb, ...): text on stdout.
+    TuiOptions tui_options;
+    tui_options.start_mono_ns = start_mono_ns;
+    std::unique_ptr<Tui> tui = MakeTerminalTui(tui_options);
     if (tui != nullptr) {
       outputs.tui_ = tui.get();
       outputs.owned_.push_back(std::move(tui));
