@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <cwchar>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -20,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tracer/trace.h"
 #include "ui/breakpoints.h"
 #include "ui/detail_view.h"
 #include "ui/event_store.h"
@@ -36,12 +36,6 @@ namespace {
 constexpr int64_t kFrameNs = 33000000;  // ~30 frames a second at most
 constexpr int64_t kTickNs = 1000000000;  // clocks in the status bar move once a second
 constexpr size_t kScanPerFrame = 20000;   // events a filter examines per frame (~12 ms at most)
-
-int64_t NowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
-}
 
 constexpr char kHelpLine[] =
     "q quit  ? keys  / filter  n/N match  e error  b break  c/s go/step  f follow  "
@@ -218,7 +212,7 @@ int CursesTui::Run(std::function<bool()> traffic_running) {
         dirty = true;
       }
     }
-    int64_t now = NowNs();
+    int64_t now = MonotonicNowNs();
     if (store_.generation() != drawn_store || gate_.generation() != drawn_gate) dirty = true;
     if (now - last_frame >= kTickNs || list_.scanning()) dirty = true;
     if (dirty && now - last_frame >= kFrameNs) {
@@ -300,7 +294,7 @@ void CursesTui::HandleKey(wint_t key, bool fkey) {
         int64_t t;
         {
           EventStore::Reader r(store_);
-          t = options_.live ? NowNs() : r.stats().last_mono_ns;
+          t = options_.live ? MonotonicNowNs() : r.stats().last_mono_ns;
         }
         store_.AddMarker(t, absl::StrCat("mark ", ++markers_));
         return;
@@ -483,7 +477,7 @@ void CursesTui::JumpNotable(bool forward) {
 }
 
 int64_t CursesTui::ViewNow(const EventStore::Reader& r) const {
-  return options_.live ? NowNs() : r.stats().last_mono_ns;
+  return options_.live ? MonotonicNowNs() : r.stats().last_mono_ns;
 }
 
 void CursesTui::Put(int y, int x, std::string_view text, attr_t attr, int width, bool pad) {
