@@ -3,7 +3,6 @@
 // processes talking through the relay.
 #include <unistd.h>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
+using synctrace::testing_util::LinesWith;
 using synctrace::testing_util::ProcessResult;
 using synctrace::testing_util::ReadFile;
 using synctrace::testing_util::TempDir;
@@ -25,47 +25,38 @@ ProcessResult RunSynctrace(std::vector<std::string> args) {
   return synctrace::testing_util::RunProcess(args);
 }
 
-std::vector<std::string> LinesContaining(const std::string& text, const std::string& needle) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.find(needle) != std::string::npos) out.push_back(line);
-  }
-  return out;
-}
-
 TEST(DemoTest, AllScenariosPipedExitZeroWithEveryConversationShown) {
   ProcessResult r = RunSynctrace({"demo", "--scenario", "all"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.err, "synctrace demo: all 8 session(s) behaved as expected\n");
 
   // Eight sessions, each with a verdict note saying it went as expected.
-  EXPECT_EQ(LinesContaining(r.out, "session start:").size(), 8u) << r.out;
-  EXPECT_EQ(LinesContaining(r.out, ": as expected:").size(), 8u) << r.out;
-  EXPECT_TRUE(LinesContaining(r.out, "NOT as expected").empty()) << r.out;
+  EXPECT_EQ(LinesWith(r.out, "session start:").size(), 8u) << r.out;
+  EXPECT_EQ(LinesWith(r.out, ": as expected:").size(), 8u) << r.out;
+  EXPECT_TRUE(LinesWith(r.out, "NOT as expected").empty()) << r.out;
   for (const char* name : {"create", "exec", "mount-error", "bad-peer/unexpected-reply",
                            "bad-peer/missing-fd-packet", "bad-peer/garbage-json",
                            "bad-peer/unsolicited-reply", "child-crash"}) {
-    EXPECT_EQ(LinesContaining(r.out, std::string(" ") + name + ": as expected").size(), 1u) << name;
+    EXPECT_EQ(LinesWith(r.out, std::string(" ") + name + ": as expected").size(), 1u) << name;
   }
 
   // The create conversation, in runc's String() form.
-  EXPECT_EQ(LinesContaining(r.out, "s1 child->parent type:procMountPlease arg:{\"source\":").size(), 3u);
-  EXPECT_EQ(LinesContaining(r.out, "s1 parent->child type:procMountFd flags:0b1 arg:{\"type\":\"open_tree\"} file:").size(), 2u);
-  EXPECT_EQ(LinesContaining(r.out, "s1 parent->child type:procMountFd flags:0b1 arg:{\"type\":\"plain-open\"} file:").size(), 1u);
+  EXPECT_EQ(LinesWith(r.out, "s1 child->parent type:procMountPlease arg:{\"source\":").size(), 3u);
+  EXPECT_EQ(LinesWith(r.out, "s1 parent->child type:procMountFd flags:0b1 arg:{\"type\":\"open_tree\"} file:").size(), 2u);
+  EXPECT_EQ(LinesWith(r.out, "s1 parent->child type:procMountFd flags:0b1 arg:{\"type\":\"plain-open\"} file:").size(), 1u);
   for (const char* line : {" s1 child->parent type:procHooks", " s1 parent->child type:procHooksDone",
                            " s1 child->parent type:procReady", " s1 parent->child type:procRun",
                            " s1 parent->child type:procSeccompDone", " s2 child->parent type:procReady",
                            " s2 parent->child type:procRun"}) {
-    EXPECT_FALSE(LinesContaining(r.out, line).empty()) << line;
+    EXPECT_FALSE(LinesWith(r.out, line).empty()) << line;
   }
-  EXPECT_EQ(LinesContaining(r.out, "s1 child->parent type:procSeccomp arg:").size(), 1u);
+  EXPECT_EQ(LinesWith(r.out, "s1 child->parent type:procSeccomp arg:").size(), 1u);
 
   // The failures and violations are shown as such.
-  EXPECT_EQ(LinesContaining(r.out, "s3 child->parent type:procError arg:{\"message\":\"error mounting").size(), 1u);
-  EXPECT_EQ(LinesContaining(r.out, "anomaly unexpected-reply").size(), 2u) << r.out;
-  EXPECT_EQ(LinesContaining(r.out, "anomaly eof-before-fd-packet").size(), 1u) << r.out;
-  EXPECT_EQ(LinesContaining(r.out, "anomaly invalid-json").size(), 1u) << r.out;
+  EXPECT_EQ(LinesWith(r.out, "s3 child->parent type:procError arg:{\"message\":\"error mounting").size(), 1u);
+  EXPECT_EQ(LinesWith(r.out, "anomaly unexpected-reply").size(), 2u) << r.out;
+  EXPECT_EQ(LinesWith(r.out, "anomaly eof-before-fd-packet").size(), 1u) << r.out;
+  EXPECT_EQ(LinesWith(r.out, "anomaly invalid-json").size(), 1u) << r.out;
   EXPECT_THAT(r.out, HasSubstr("demo s8 child-crash: as expected"));
   EXPECT_THAT(r.out, HasSubstr("parent ended 'error during container init: procReady not received'"));
   EXPECT_THAT(r.out, HasSubstr("demo: all 8 session(s) behaved as expected"));
@@ -78,10 +69,10 @@ TEST(DemoTest, LogAndJsonFilesGetTheSession) {
   ProcessResult r = RunSynctrace({"demo", "--scenario", "exec", "--log", log, "--json", json});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string text = ReadFile(log);
-  EXPECT_EQ(LinesContaining(text, "s1 child->parent type:procReady").size(), 1u) << text;
-  EXPECT_EQ(LinesContaining(text, "s1 parent->child type:procRun").size(), 1u) << text;
+  EXPECT_EQ(LinesWith(text, "s1 child->parent type:procReady").size(), 1u) << text;
+  EXPECT_EQ(LinesWith(text, "s1 parent->child type:procRun").size(), 1u) << text;
   std::string lines = ReadFile(json);
-  EXPECT_EQ(LinesContaining(lines, "\"type\":\"procRun\"").size(), 1u) << lines;
+  EXPECT_EQ(LinesWith(lines, "\"type\":\"procRun\"").size(), 1u) << lines;
 }
 
 TEST(DemoTest, NegativeSpeedIsAOneLineUsageError) {

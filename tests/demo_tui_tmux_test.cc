@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/run_process.h"
 #include "tests/tmux_session.h"
 
 namespace synctrace {
 namespace {
 
 bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+
+using testing_util::LinesWith;
 
 // The latency shown after "lat " in a TUI row, in milliseconds (-1 if none).
 double LatencyMs(const std::string& row) {

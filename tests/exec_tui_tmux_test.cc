@@ -16,6 +16,7 @@ namespace {
 
 bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
+using testing_util::LinesWith;
 using testing_util::ReadFile;
 
 // The command run in tmux: the fake runc's own output goes to `out` (it would

@@ -48,6 +48,15 @@ std::vector<std::string> SortedLines(const std::string& text) {
   return lines;
 }
 
+std::vector<std::string> LinesWith(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
 RunningProcess StartProcess(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env) {
   static int counter = 0;

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <thread>
 
 #include "tests/run_process.h"
@@ -36,15 +35,6 @@ std::string RunfilePath(const std::string& path) {
 }
 
 std::string TempPath(const std::string& name) { return testing_util::TempDir() + "/" + name; }
-
-std::vector<std::string> LinesWith(const std::string& screen, const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(screen);
-  for (std::string line; std::getline(in, line);) {
-    if (line.find(text) != std::string::npos) out.push_back(line);
-  }
-  return out;
-}
 
 bool SetTuiBreakpoint(TmuxSession* tmux, const std::string& type, std::string* screen) {
   if (!tmux->WaitFor("synctrace live", screen)) return false;

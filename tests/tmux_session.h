@@ -54,8 +54,6 @@ class TmuxSession {
 std::string RunfilePath(const std::string& path);
 // A fresh path under TEST_TMPDIR.
 std::string TempPath(const std::string& name);
-// Lines of `screen` that contain `text`.
-std::vector<std::string> LinesWith(const std::string& screen, const std::string& text);
 
 // In synctrace's TUI: waits for the live status bar, then sets a breakpoint on
 // message type `type` with the `b` key, as a person would. False (the last

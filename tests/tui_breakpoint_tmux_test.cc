@@ -5,12 +5,15 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/run_process.h"
 #include "tests/tmux_session.h"
 
 namespace synctrace {
 namespace {
 
 bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+
+using testing_util::LinesWith;
 
 TEST(TuiBreakpointTmuxTest, HoldsStepsAndContinues) {
   TmuxSession tmux("break");

@@ -16,6 +16,8 @@ namespace {
 
 bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
+using testing_util::LinesWith;
+
 std::string MakeLog(const std::string& name, int conversations, bool corrupt = false) {
   std::string path = TempPath(name);
   std::string cmd = RunfilePath("tests/tui_log_gen") + " " + path + " " +
