@@ -35,12 +35,12 @@ namespace {
 
 constexpr std::chrono::milliseconds kBatchInterval(1);
 
-enum class ItemKind : uint8_t { kStart, kUpdate, kPacket, kNote, kEnd };
+enum class ItemKind : uint8_t { kStart, kPacket, kNote, kEnd };
 
 // What only the rare, non-packet items carry (kept out of line: a queued
 // packet costs its bytes plus ~100 bytes, so a full queue stays small).
 struct ItemExtra {
-  SessionInfo info;                // kStart, kUpdate
+  SessionInfo info;                // kStart
   std::string text;                // kNote, kEnd
   std::vector<Anomaly> anomalies;  // kNote
 };
@@ -180,18 +180,15 @@ struct Trace::Impl {
   void Dispatch(Item* item) {
     SessionState& state = sessions[item->session];  // session 0: global notes
     switch (item->kind) {
-      case ItemKind::kStart:
-      case ItemKind::kUpdate: {
-        bool start = item->kind == ItemKind::kStart;
+      case ItemKind::kStart: {
         state.info = item->extra->info;
         state.pairer.SetExecSession(item->extra->info.init_type == "setns");
         TraceEvent e;
-        e.kind = start ? EventKind::kSessionStart : EventKind::kNote;
+        e.kind = EventKind::kSessionStart;
         e.session = item->session;
         e.mono_ns = item->mono_ns;
         e.session_info = item->extra->info;
-        e.text = absl::StrCat(start ? "session start: " : "session: ",
-                              DescribeSessionInfo(item->extra->info));
+        e.text = absl::StrCat("session start: ", DescribeSessionInfo(item->extra->info));
         Publish(&e);
         return;
       }
@@ -256,14 +253,6 @@ int Trace::StartSession(SessionInfo info) {
   item.extra->info = std::move(info);
   impl_->Push(std::move(item));
   return session;
-}
-
-void Trace::UpdateSession(int session, SessionInfo info) {
-  Item item(ItemKind::kUpdate);
-  item.session = session;
-  item.mono_ns = MonotonicNowNs();
-  item.extra->info = std::move(info);
-  impl_->Push(std::move(item));
 }
 
 void Trace::OnPacket(int session, Direction direction, WirePacket packet, int64_t mono_ns) {

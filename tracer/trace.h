@@ -48,8 +48,6 @@ class Trace {
 
   // Thread-safe, never blocks. Returns the new session's number (1, 2, ...).
   int StartSession(SessionInfo info);
-  // Updates what is known (pids found later, ...); published as a note.
-  void UpdateSession(int session, SessionInfo info);
   // A packet that crossed in `direction`, forwarded already.
   void OnPacket(int session, Direction direction, WirePacket packet, int64_t mono_ns);
   // A line worth showing (an error, an EOF, an interposition result). session 0: global.
