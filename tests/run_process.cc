@@ -48,6 +48,10 @@ std::vector<std::string> SortedLines(const std::string& text) {
   return lines;
 }
 
+bool Has(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
 std::vector<std::string> LinesWith(const std::string& text, const std::string& needle) {
   std::vector<std::string> out;
   std::istringstream in(text);

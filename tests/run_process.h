@@ -42,6 +42,8 @@ std::string ReadFile(const std::string& path);
 std::vector<std::string> ListDir(const std::string& dir);
 // The lines of `text` (without their '\n'), sorted: output compared regardless of order.
 std::vector<std::string> SortedLines(const std::string& text);
+// True when `text` (a screen, an output) contains `needle`.
+bool Has(const std::string& text, const std::string& needle);
 // The lines of `text` (a screen, an output) that contain `needle`, in order.
 std::vector<std::string> LinesWith(const std::string& text, const std::string& needle);
 // `env` entries ("NAME=value") are added to (or replace) the inherited environment.

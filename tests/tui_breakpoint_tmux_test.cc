@@ -11,8 +11,7 @@
 namespace synctrace {
 namespace {
 
-bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
-
+using testing_util::Has;
 using testing_util::LinesWith;
 
 TEST(TuiBreakpointTmuxTest, HoldsStepsAndContinues) {

@@ -14,8 +14,7 @@
 namespace synctrace {
 namespace {
 
-bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
-
+using testing_util::Has;
 using testing_util::LinesWith;
 
 std::string MakeLog(const std::string& name, int conversations, bool corrupt = false) {
