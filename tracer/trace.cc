@@ -79,8 +79,7 @@ std::string DescribeSessionInfo(const SessionInfo& info) {
 }  // namespace
 
 struct Trace::Impl {
-  Impl(std::vector<EventSink*> s, int64_t start, size_t cap)
-      : sinks(std::move(s)), start_mono_ns(start), capacity(cap) {}
+  Impl(std::vector<EventSink*> s, size_t cap) : sinks(std::move(s)), capacity(cap) {}
 
   // --- shared with producers (under mu) ---
   std::mutex mu;
@@ -95,7 +94,6 @@ struct Trace::Impl {
 
   // --- dispatcher thread only ---
   std::vector<EventSink*> sinks;
-  int64_t start_mono_ns;
   size_t capacity;
   std::map<int, SessionState> sessions;
   uint64_t next_seq = 1;
@@ -238,7 +236,7 @@ struct Trace::Impl {
 };
 
 Trace::Trace(std::vector<EventSink*> sinks, int64_t start_mono_ns, size_t queue_capacity)
-    : impl_(std::make_unique<Impl>(std::move(sinks), start_mono_ns, queue_capacity)),
+    : impl_(std::make_unique<Impl>(std::move(sinks), queue_capacity)),
       start_mono_ns_(start_mono_ns) {
   impl_->dispatcher = std::thread([this] { impl_->Run(); });
 }
