@@ -112,11 +112,6 @@ std::string SimMount::ConfigJson() const {
   return out;
 }
 
-bool Scenario::parent_misbehaves() const {
-  return kind == ScenarioKind::kBadUnexpectedReply || kind == ScenarioKind::kBadMissingFdPacket ||
-         kind == ScenarioKind::kBadUnsolicitedReply;
-}
-
 const std::vector<std::string>& ScenarioNames() {
   static const std::vector<std::string> kNames = {"create",   "exec",        "mount-error",
                                                   "bad-peer", "child-crash", "all"};

@@ -65,9 +65,6 @@ struct Scenario {
   bool seccomp = false;      // the child sends procSeccomp
   std::string rootfs;        // the child's rootfs (mount-error: a destination is missing)
   absl::Duration read_timeout = absl::Seconds(20);  // a peer gives up instead of hanging
-
-  bool parent_misbehaves() const;
-  bool child_misbehaves() const { return kind == ScenarioKind::kBadGarbageJson; }
 };
 
 // The names accepted by ExpandScenario, in `all` order, plus "all".
