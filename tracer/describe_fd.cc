@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "decoder/absl_compat.h"
 #include "tracer/unique_fd.h"
 
 namespace synctrace {
@@ -89,7 +90,7 @@ std::string AnonInodeKind(std::string_view link) {
     name = name.substr(1, name.size() - 2);
   }
   if (name == "seccomp notify") return "seccomp notify";
-  return absl::StrCat("anon inode (", absl::string_view(name.data(), name.size()), ")");
+  return absl::StrCat("anon inode (", Av(name), ")");
 }
 
 // Everything but the stat and the flags, which differ for own and foreign fds.

@@ -47,6 +47,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "decoder/absl_compat.h"
 #include "tracer/describe_fd.h"
 #include "tracer/packet_io.h"
 
@@ -61,12 +62,6 @@ struct Flow {
   const char* to = "";
   std::atomic<bool> done{false};
 };
-
-// DirectionName() for absl::StrCat (Debian's absl has its own string_view).
-absl::string_view DirName(Direction d) {
-  std::string_view name = DirectionName(d);
-  return absl::string_view(name.data(), name.size());
-}
 
 // Both flows of one session and what they share.
 class FlowPair {
@@ -89,7 +84,7 @@ class FlowPair {
       ssize_t n = ReceivePacket(f.source, &packet, /*wait=*/true);
       if (f.done) return;  // ended from outside while we waited
       if (n == -ECONNRESET) {
-        trace_->Note(session_, absl::StrCat(DirName(f.direction), ": the ", f.from,
+        trace_->Note(session_, absl::StrCat(Av(DirectionName(f.direction)), ": the ", f.from,
                                             " reset the connection (closed with unread data)"));
         continue;
       }
@@ -112,11 +107,11 @@ class FlowPair {
     if (f.done.exchange(true)) return;
     shutdown(f.source, SHUT_RD);
     shutdown(f.dest, SHUT_WR);
-    trace_->Note(session_, absl::StrCat(DirName(f.direction), ": ", why));
+    trace_->Note(session_, absl::StrCat(Av(DirectionName(f.direction)), ": ", why));
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!result_.end_reason.empty()) absl::StrAppend(&result_.end_reason, "; ");
-      absl::StrAppend(&result_.end_reason, DirName(f.direction), ": ", why);
+      absl::StrAppend(&result_.end_reason, Av(DirectionName(f.direction)), ": ", why);
     }
     uint64_t one = 1;
     (void)!write(wake_fd_, &one, sizeof(one));  // Run() re-checks what is left

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "decoder/absl_compat.h"
 #include "decoder/go_json.h"
 
 namespace synctrace {
@@ -263,8 +264,7 @@ absl::StatusOr<SyncT> ParseSyncT(std::string_view packet) {
   if (absl::Status s = ParseTop(packet, &kind, &members); !s.ok()) return s;
   SyncT t;
   if (kind != Kind::kObject) {
-    if (kind == Kind::kLiteral && absl::StripAsciiWhitespace(
-                                      absl::string_view(packet.data(), packet.size())) == "null") {
+    if (kind == Kind::kLiteral && absl::StripAsciiWhitespace(Av(packet)) == "null") {
       return t;  // json null leaves the struct untouched
     }
     return absl::InvalidArgumentError(absl::StrCat(
@@ -324,8 +324,8 @@ absl::StatusOr<int64_t> ParseJsonInt(std::string_view arg) {
   std::vector<Member> members;
   if (absl::Status s = ParseTop(arg, &kind, &members); !s.ok()) return s;
   int64_t value = 0;
-  absl::string_view number = absl::StripAsciiWhitespace(absl::string_view(arg.data(), arg.size()));
-  if (kind != Kind::kNumber || !JsonInteger(std::string_view(number.data(), number.size()), &value)) {
+  absl::string_view number = absl::StripAsciiWhitespace(Av(arg));
+  if (kind != Kind::kNumber || !JsonInteger(Sv(number), &value)) {
     std::string what(KindName(kind, arg));
     if (kind == Kind::kNumber) what = absl::StrCat("number ", std::string(arg));
     return absl::InvalidArgumentError(
