@@ -5,6 +5,10 @@
 // holds that packet inside synctrace: the runc parent never gets it, so no
 // procRun comes back; `c` forwards it, the conversation completes, and after
 // `q` synctrace exits with the command's status.
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdlib>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -19,17 +23,22 @@ using testing_util::LinesWith;
 using testing_util::ReadFile;
 
 // The command run in tmux: the fake runc's own output goes to `out` (it would
-// otherwise land on the TUI's screen), synctrace's exit status is echoed.
-std::string ExecCommand(const std::string& out) {
+// otherwise land on the TUI's screen), its pid to `pid_file` (sh execs into
+// it), synctrace's exit status is echoed.
+std::string ExecCommand(const std::string& out, const std::string& pid_file) {
   std::string fake = RunfilePath("tracer/fake_runc/fake_runc");
-  return RunfilePath("synctrace") + " exec -- sh -c 'exec " + fake +
+  return RunfilePath("synctrace") + " exec -- sh -c 'echo $$ >" + pid_file + "; exec " + fake +
          " run tui-ctr --scenario create --speed 1 >" + out + " 2>&1'; echo \"exec exit $?\"; sleep 60";
 }
 
+// True once `pid` is gone and reaped (synctrace, its tracer and parent, reaps it).
+bool Reaped(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
 TEST(ExecTuiTmuxTest, BreakpointHoldsTheRealParentThenTheConversationCompletes) {
   std::string out = TempPath("fake_runc.out");
+  std::string pid_file = TempPath("fake_runc.pid");
   TmuxSession tmux("exec");
-  ASSERT_TRUE(tmux.Start(ExecCommand(out), 160, 45));
+  ASSERT_TRUE(tmux.Start(ExecCommand(out, pid_file), 160, 45));
   std::string screen;
   ASSERT_TRUE(SetTuiBreakpoint(&tmux, "procReady", &screen)) << screen;
 
@@ -54,8 +63,14 @@ TEST(ExecTuiTmuxTest, BreakpointHoldsTheRealParentThenTheConversationCompletes) 
   EXPECT_FALSE(LinesWith(screen, "C\u2190P   procSeccompDone").empty()) << screen;
   EXPECT_TRUE(Has(screen, "s1 ended")) << screen;
 
-  // Quitting once the session is over needs no confirmation; the command's
-  // exit status (0: every conversation went as the scenario expects) is ours.
+  // Quitting once the session is over and runc has exited needs no
+  // confirmation (while runc runs, another init may still come); the
+  // command's exit status (0: every conversation went as the scenario
+  // expects) is ours.
+  pid_t runc = static_cast<pid_t>(std::atol(ReadFile(pid_file).c_str()));
+  ASSERT_GT(runc, 0) << ReadFile(pid_file);
+  ASSERT_TRUE(tmux.WaitUntil([&](const std::string&) { return Reaped(runc); }, &screen, 60))
+      << screen;
   tmux.SendKeys({"q"});
   ASSERT_TRUE(tmux.WaitFor("exec exit 0", &screen)) << screen;
   std::string report = ReadFile(out);
