@@ -13,9 +13,15 @@ class ListViewTest : public ::testing::Test {
  protected:
   void AddPairs(int n) {
     for (int i = 0; i < n; ++i) {
-      store_.Add(TestMessage(++seq_, kUp, "procReady", "", static_cast<int64_t>(seq_) * 1000));
-      store_.Add(TestMessage(++seq_, kDown, "procRun", "", static_cast<int64_t>(seq_) * 1000));
+      AddOne(kUp, "procReady");
+      AddOne(kDown, "procRun");
     }
+  }
+  // The next event, at seq * 1 us (one statement each: the order in which a
+  // call's arguments are evaluated is unspecified).
+  void AddOne(Direction direction, const char* type) {
+    ++seq_;
+    store_.Add(TestMessage(seq_, direction, type, "", static_cast<int64_t>(seq_) * 1000));
   }
   void Sync() {
     EventStore::Reader r(store_);
