@@ -34,29 +34,6 @@ struct LoadReport {
   bool read_error = false;
 };
 
-// The number after `"key":` in a log line (0 when absent).
-double NumberAfter(const std::string& line, const char* key) {
-  size_t at = line.find(key);
-  return at == std::string::npos ? 0 : std::strtod(line.c_str() + at + std::strlen(key), nullptr);
-}
-
-// Time zero of the trace that wrote the log: each line's "mono_ns" minus its
-// "t" (seconds since the start, cut to microseconds) bounds it from above; the
-// smallest bound is the best. A quick pass that does not parse the JSON.
-int64_t TraceStart(std::istream& in) {
-  int64_t start = 0;
-  bool have = false;
-  for (std::string line; std::getline(in, line);) {
-    if (line.find("\"mono_ns\":") == std::string::npos) continue;
-    auto mono = static_cast<int64_t>(NumberAfter(line, "\"mono_ns\":"));
-    double t = NumberAfter(line, ",\"t\":");
-    int64_t bound = mono - static_cast<int64_t>(t * 1e9 + (t >= 0 ? 0.5 : -0.5));
-    if (!have || bound < start) start = bound;
-    have = true;
-  }
-  return start;
-}
-
 void Load(std::istream& in, const std::string& path,
           const std::function<void(const TraceEvent&)>& deliver, LoadReport* report,
           const std::atomic<bool>* stop = nullptr) {
@@ -169,7 +146,7 @@ int RunReplay(const std::vector<std::string>& args) {
     std::fprintf(stderr, "synctrace: replay: cannot open %s: %s\n", path.c_str(), std::strerror(errno));
     return kExitFailure;
   }
-  int64_t start = TraceStart(in);
+  int64_t start = JsonLogTraceStart(in);
   in.clear();
   in.seekg(0);
 

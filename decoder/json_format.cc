@@ -1,6 +1,10 @@
 // The JSON Lines log format and its reader (json_format.h).
 #include "decoder/json_format.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -366,6 +370,30 @@ absl::StatusOr<TraceEvent> ParseJsonLogLine(std::string_view line) {
   // and the fd-packet state machine added), so they replace the re-decoded ones.
   event.message.anomalies = ReadAnomalies(object);
   return event;
+}
+
+namespace {
+
+// The number written right after `key` in `line` (0 when `key` is absent).
+double NumberAfter(const std::string& line, const char* key) {
+  size_t at = line.find(key);
+  return at == std::string::npos ? 0 : std::strtod(line.c_str() + at + std::strlen(key), nullptr);
+}
+
+}  // namespace
+
+int64_t JsonLogTraceStart(std::istream& in) {
+  int64_t start = 0;
+  bool have = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"mono_ns\":") == std::string::npos) continue;
+    auto mono = static_cast<int64_t>(NumberAfter(line, "\"mono_ns\":"));
+    double t = NumberAfter(line, ",\"t\":");
+    int64_t bound = mono - static_cast<int64_t>(t * 1e9 + (t >= 0 ? 0.5 : -0.5));
+    if (!have || bound < start) start = bound;
+    have = true;
+  }
+  return start;
 }
 
 }  // namespace synctrace

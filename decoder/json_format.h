@@ -20,6 +20,7 @@
 #define SYNCTRACE_DECODER_JSON_FORMAT_H_
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,13 @@ class JsonFormatter {
 // Parses one JSON Lines line back into an event (for replay). The message is
 // re-decoded from "raw"/"file_raw" so replay shows exactly what a live trace did.
 absl::StatusOr<TraceEvent> ParseJsonLogLine(std::string_view line);
+
+// Time zero of the trace that wrote a JSON Lines log, read from the start of
+// `in` to its end: each line's "mono_ns" minus its "t" (seconds since the
+// start, cut to microseconds) bounds it from above; the smallest bound is the
+// best. A quick pass over the writer's field order, not a JSON parse. 0 when
+// no line has them.
+int64_t JsonLogTraceStart(std::istream& in);
 
 // Appends `s` as a JSON string literal (with quotes), escaping as needed;
 // invalid UTF-8 bytes become \ufffd.
